@@ -1,0 +1,134 @@
+/**
+ * The one place that reads the environment. Everything else receives a typed {@link Config}.
+ * Every variable, its default and an example are listed in README.md ("Configuration").
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { DurationError, toSeconds } from './duration.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`))
+    .default(fallback);
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return toSeconds(value);
+      } catch (error) {
+        if (!(error instanceof DurationError)) throw error;
+        ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s, 5m or 1h' });
+        return z.NEVER;
+      }
+    });
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+    .transform((value) => value === 'true' || value === '1' || value === 'yes')
+    .default(fallback);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'expected a URL like postgres://user:password@host:5432/database');
+
+const environmentSchema = z.object({
+  PORT: integer(0, 65_535, 3000),
+  HOST: z.string().trim().min(1, 'expected a host name or address').default('127.0.0.1'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: integer(1, 200, 10),
+  DATABASE_STATEMENT_TIMEOUT: duration('5s'),
+  DEEPCLAW_DATA_DIR: z.string().trim().min(1, 'expected a directory path').default('./.deepclaw'),
+  DEEPCLAW_MIGRATE_ON_START: flag(true),
+  DEEPCLAW_SHUTDOWN_TIMEOUT: duration('10s'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface DatabaseConfig {
+  /** Unset means the embedded Postgres (PGlite) under `dataDir`. */
+  url?: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  migrateOnStart: boolean;
+}
+
+export interface Config {
+  http: { port: number; host: string };
+  database: DatabaseConfig;
+  /** Absolute path; holds the embedded database and its lock. */
+  dataDir: string;
+  shutdownTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+/** Thrown with one line per bad variable; `bot/main.ts` prints them and exits 2. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Reads and validates the environment. Empty strings count as unset, as most shells mean them. */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const given = present[name];
+        // Never echo DATABASE_URL: it may carry a password.
+        const shown = given === undefined || name === 'DATABASE_URL' ? '' : ` (got "${given}")`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    http: { port: e.PORT, host: e.HOST },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT * 1000,
+      migrateOnStart: e.DEEPCLAW_MIGRATE_ON_START,
+    },
+    dataDir: resolve(cwd, e.DEEPCLAW_DATA_DIR),
+    shutdownTimeoutMs: e.DEEPCLAW_SHUTDOWN_TIMEOUT * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/**
+ * The environment plus an optional `.env` file in `cwd`. Variables already set win over the file,
+ * so a deployment can always override what a developer left in `.env`.
+ */
+export function environmentWithDotenv(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeJS.ProcessEnv {
+  const file = resolve(cwd, '.env');
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}

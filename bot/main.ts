@@ -1,0 +1,120 @@
+/**
+ * The composition root, and the only file in bot/ that may import Koa or an adapter.
+ *
+ *   npm start                 web + worker in one process (embedded database unless DATABASE_URL)
+ *   node bot/main.ts --role web | worker
+ *
+ * Exit codes: 0 clean shutdown, 1 start-up failed, 2 invalid configuration.
+ */
+import { parseArgs } from 'node:util';
+import { createApp } from '../ingest/app.ts';
+import { createHttpMetrics } from '../ingest/metrics.ts';
+import { startHttpServer, type HttpServer } from '../ingest/server.ts';
+import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './config.ts';
+import { DeepClawError } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { migrateToLatest, pendingMigrations } from './storage/migrate.ts';
+import { openDatabase, type Database } from './storage/orm.ts';
+
+export type Role = 'all' | 'web' | 'worker';
+
+export interface RunningService {
+  /** The HTTP port, when this process serves HTTP. */
+  port?: number;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+/** Opens storage, applies migrations, serves HTTP (web role). Throws when any of it fails. */
+export async function startService(options: { config: Config; logger: Logger; role: Role }): Promise<RunningService> {
+  const { config, logger, role } = options;
+  const database = await openDatabase({ database: config.database, dataDir: config.dataDir, applicationName: `deepclaw-${role}` });
+  let http: HttpServer | undefined;
+  try {
+    logger.info({ database: database.location }, 'database open');
+    if (config.database.migrateOnStart) {
+      const applied = await migrateToLatest(database.orm);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    } else {
+      const pending = await pendingMigrations(database.orm);
+      if (pending.length > 0) logger.warn({ pending }, 'migrations are pending; run `npm run migrate`');
+    }
+    if (role !== 'worker') {
+      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics() });
+      http = await startHttpServer(app, config.http);
+      logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');
+    }
+    // The worker role hosts scheduled jobs and notification delivery (see docs/decisions.md).
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    port: http?.port,
+    database,
+    async stop() {
+      // HTTP gets most of the budget; the database close is quick once requests are done.
+      await http?.close(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      await database.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  let role: Role;
+  try {
+    role = parseRole(process.argv.slice(2));
+    config = loadConfig(environmentWithDotenv(process.env));
+  } catch (error) {
+    const lines = error instanceof ConfigError ? error.problems : [(error as Error).message];
+    for (const line of lines) process.stderr.write(`deepclaw: ${line}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let service: RunningService;
+  try {
+    service = await startService({ config, logger, role });
+  } catch (error) {
+    if (error instanceof DeepClawError) {
+      process.stderr.write(`deepclaw: ${error.message}\n`);
+    } else {
+      logger.fatal({ err: error }, 'start-up failed');
+    }
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    forced.unref();
+    service.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function parseRole(args: string[]): Role {
+  const { values } = parseArgs({ args, options: { role: { type: 'string', default: 'all' } }, strict: true });
+  if (values.role !== 'all' && values.role !== 'web' && values.role !== 'worker') {
+    throw new Error(`--role must be all, web or worker (got "${values.role}")`);
+  }
+  return values.role;
+}
+
+if (import.meta.main) await main();

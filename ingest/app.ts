@@ -1,0 +1,42 @@
+/**
+ * The HTTP surface, top to bottom: request id -> access log and metrics -> error boundary ->
+ * routes. Handlers parse, call the core, and set the body; nothing else lives here.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from '../bot/logger.ts';
+import type { Orm } from '../bot/storage/orm.ts';
+import { errorBoundary } from './middleware/error-boundary.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { requestId } from './middleware/request-id.ts';
+import type { HttpMetrics } from './metrics.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+
+export interface AppDependencies {
+  orm: Orm;
+  logger: Logger;
+  metrics: HttpMetrics;
+}
+
+export type AppState = { requestId: string };
+
+export function createApp(deps: AppDependencies): Koa<AppState> {
+  const app = new Koa<AppState>();
+  // Behind a load balancer the client address comes from X-Forwarded-For.
+  app.proxy = true;
+  const router = new Router<AppState>();
+  healthRoutes(router, deps);
+  metricsRoutes(router, deps);
+
+  app.use(requestId());
+  app.use(requestLog(deps));
+  app.use(errorBoundary(deps));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use((ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` };
+  });
+  return app;
+}
