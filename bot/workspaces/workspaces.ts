@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { assertValidName } from '../names.ts';
-import { Instance, Workspace } from '../storage/entities/index.ts';
+import { Workspace } from '../storage/entities/index.ts';
 import { closeNames, didYouMean } from '../suggest.ts';
 
 export const DEFAULT_WORKSPACE = 'default';
@@ -34,11 +34,9 @@ export interface WorkspaceSummary {
 export async function listWorkspaces(em: EntityManager): Promise<WorkspaceSummary[]> {
   const workspaces = await em.find(Workspace, {}, { orderBy: { name: 'asc' } });
   const counts = await em
-    .createQueryBuilder(Instance, 'i')
-    .select(['i.workspace', 'count(*) as count'])
-    .groupBy('i.workspace')
-    .execute<{ workspace: string; count: string }[]>();
-  const countById = new Map(counts.map((row) => [row.workspace, Number(row.count)]));
+    .getConnection()
+    .execute<{ workspace_id: string; count: string }[]>('select workspace_id, count(*) as count from instance group by workspace_id');
+  const countById = new Map(counts.map((row) => [row.workspace_id, Number(row.count)]));
   return workspaces.map((w) => ({ name: w.name, createdAt: w.createdAt, instanceCount: countById.get(w.id) ?? 0 }));
 }
 

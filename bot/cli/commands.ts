@@ -1,0 +1,266 @@
+/**
+ * What each admin CLI command does: one entry per command, each a thin call into the core
+ * services plus its human and `--json` output.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../actor.ts';
+import { listAudit } from '../audit/audit-log.ts';
+import { toDurationText } from '../duration.ts';
+import { addInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
+import { createLinkCode } from '../links/link-codes.ts';
+import { checkSyncToken, revokeSyncTokens, rotateSyncToken } from '../tokens/sync-tokens.ts';
+import { createWorkspace, findWorkspace, listWorkspaces } from '../workspaces/workspaces.ts';
+import { json, table, timestamp } from './output.ts';
+import type { CliIo } from './run-cli.ts';
+
+export interface CommandOptions {
+  json: boolean;
+  workspace?: string;
+  intervalSeconds?: number;
+  graceSeconds?: number;
+  limit?: number;
+}
+
+export interface CommandContext {
+  em: EntityManager;
+  actor: Actor;
+  options: CommandOptions;
+  io: CliIo;
+}
+
+export interface Command {
+  arguments: string[];
+  options: ('workspace' | 'interval' | 'grace' | 'limit')[];
+  run(context: CommandContext, args: string[]): Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  help: { arguments: [], options: [], run: async () => 0 },
+  migrate: { arguments: [], options: [], run: async () => 0 },
+
+  'workspace create': {
+    arguments: ['name'],
+    options: [],
+    async run({ em, actor, options, io }, [name]) {
+      const workspace = await createWorkspace(em, name!, actor);
+      io.stdout.write(
+        options.json
+          ? json({ workspace: { name: workspace.name, createdAt: workspace.createdAt } })
+          : `Created workspace "${workspace.name}". Add instances to it with --workspace ${workspace.name}.\n`,
+      );
+      return 0;
+    },
+  },
+
+  'workspace list': {
+    arguments: [],
+    options: [],
+    async run({ em, options, io }) {
+      const workspaces = await listWorkspaces(em);
+      io.stdout.write(
+        options.json
+          ? json({ workspaces })
+          : table(['WORKSPACE', 'INSTANCES', 'CREATED'], workspaces.map((w) => [w.name, String(w.instanceCount), timestamp(w.createdAt)])),
+      );
+      return 0;
+    },
+  },
+
+  'instance add': {
+    arguments: ['name'],
+    options: ['workspace', 'interval'],
+    async run({ em, actor, options, io }, [name]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const { instance, token } = await addInstance(em, { workspace, name: name!, intervalSeconds: options.intervalSeconds, actor });
+      if (options.json) {
+        io.stdout.write(json({ instance: { name: instance.name, workspace: workspace.name, intervalSeconds: instance.intervalSeconds }, token }));
+      } else {
+        io.stdout.write(
+          `Added instance "${instance.name}" to workspace "${workspace.name}" (expects a sync every ${toDurationText(instance.intervalSeconds)}).\n\n` +
+            `Its sync token, shown this once (only a hash is kept):\n\n  ${token}\n\n` +
+            `Give it to the agent on that host as DEEPCLAW_SYNC_TOKEN (see docs/agent.md).\n`,
+        );
+      }
+      return 0;
+    },
+  },
+
+  'instance list': {
+    arguments: [],
+    options: ['workspace'],
+    async run({ em, options, io }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const instances = await listInstances(em, workspace);
+      if (options.json) {
+        io.stdout.write(json({ workspace: workspace.name, instances }));
+      } else if (instances.length === 0) {
+        io.stdout.write(`No instances in workspace "${workspace.name}" yet. Add one: deepclaw instance add <name>\n`);
+      } else {
+        io.stdout.write(
+          table(
+            ['INSTANCE', 'INTERVAL', 'STATE', 'TOKENS', 'CREATED'],
+            instances.map((i) => [
+              i.name,
+              toDurationText(i.intervalSeconds),
+              i.paused ? 'paused' : 'active',
+              i.activeTokens.join(', ') || 'none',
+              timestamp(i.createdAt),
+            ]),
+          ),
+        );
+      }
+      return 0;
+    },
+  },
+
+  'instance remove': {
+    arguments: ['name'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [name]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      await removeInstance(em, { workspace, name: name!, actor });
+      io.stdout.write(options.json ? json({ removed: name }) : `Removed instance "${name}" and revoked its tokens.\n`);
+      return 0;
+    },
+  },
+
+  'instance pause': pauseCommand(true),
+  'instance resume': pauseCommand(false),
+
+  'token rotate': {
+    arguments: ['instance'],
+    options: ['workspace', 'grace'],
+    async run({ em, actor, options, io }, [name]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const rotated = await rotateSyncToken(em, { workspace, instanceName: name!, graceSeconds: options.graceSeconds, actor });
+      if (options.json) {
+        io.stdout.write(json({ instance: rotated.instance.name, token: rotated.token, retired: rotated.retired }));
+        return 0;
+      }
+      const retired =
+        rotated.retired.length === 0
+          ? 'It had no working token before.'
+          : options.graceSeconds
+            ? `The previous token (${rotated.retired.map((r) => r.visibleId).join(', ')}) keeps working until ${timestamp(rotated.retired[0]!.worksUntil)}.`
+            : `The previous token (${rotated.retired.map((r) => r.visibleId).join(', ')}) no longer works.`;
+      io.stdout.write(
+        `Rotated the sync token of "${rotated.instance.name}". ${retired}\n\n` +
+          `New token, shown this once:\n\n  ${rotated.token}\n\n` +
+          `Put it in the agent's DEEPCLAW_SYNC_TOKEN (or its --token-file) on that host.\n`,
+      );
+      return 0;
+    },
+  },
+
+  'token revoke': {
+    arguments: ['instance'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [name]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const revoked = await revokeSyncTokens(em, { workspace, instanceName: name!, actor });
+      io.stdout.write(
+        options.json
+          ? json({ instance: name, revoked })
+          : `Revoked ${revoked.join(', ')}: "${name}" can no longer sync until you run: deepclaw token rotate ${name}\n`,
+      );
+      return 0;
+    },
+  },
+
+  'token check': {
+    arguments: [],
+    options: [],
+    async run({ em, options, io }) {
+      // From stdin, never argv: a token on the command line lands in shell history and `ps`.
+      const presented = (await io.readStdin()).trim();
+      const check = await checkSyncToken(em, presented);
+      if (check.ok) {
+        const { instance } = check;
+        io.stdout.write(
+          options.json
+            ? json({ valid: true, instance: instance.name, workspace: instance.workspace.name })
+            : `Valid: writes snapshots for instance "${instance.name}" in workspace "${instance.workspace.name}".\n`,
+        );
+        return 0;
+      }
+      io.stdout.write(options.json ? json({ valid: false, reason: check.reason }) : `Not valid: ${REASONS[check.reason]}.\n`);
+      return 1;
+    },
+  },
+
+  'link-code': {
+    arguments: [],
+    options: ['workspace'],
+    async run({ em, actor, options, io }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const { code, expiresAt } = await createLinkCode(em, { workspace, actor });
+      io.stdout.write(
+        options.json
+          ? json({ workspace: workspace.name, code, expiresAt })
+          : `Link code for workspace "${workspace.name}": ${code}\n\n` +
+              `In the chat to link, a chat admin types:  /deepclaw link ${code}\n` +
+              `It works once, until ${timestamp(expiresAt)}.\n`,
+      );
+      return 0;
+    },
+  },
+
+  audit: {
+    arguments: [],
+    options: ['workspace', 'limit'],
+    async run({ em, options, io }) {
+      const workspace = options.workspace ? await findWorkspace(em, options.workspace) : undefined;
+      const rows = await listAudit(em, { workspace, limit: options.limit ?? 20 });
+      const entries = rows.map((row) => ({
+        at: row.at,
+        workspace: row.workspace?.name ?? null,
+        action: row.action,
+        subject: row.subject ?? null,
+        actor: row.actor,
+        origin: row.origin,
+        details: row.details,
+      }));
+      io.stdout.write(
+        options.json
+          ? json({ entries })
+          : entries.length === 0
+            ? 'The audit log is empty.\n'
+            : table(
+                ['AT', 'WORKSPACE', 'ACTION', 'SUBJECT', 'ACTOR', 'FROM'],
+                entries.map((e) => [timestamp(e.at), e.workspace ?? '-', e.action, e.subject ?? '-', e.actor, e.origin]),
+              ),
+      );
+      return 0;
+    },
+  },
+};
+
+const REASONS = {
+  malformed: 'this is not a DeepClaw sync token (they look like dcs_ followed by 49 letters and digits)',
+  bad_checksum: 'the token is mistyped or truncated (its checksum does not match)',
+  unknown: 'no instance has this token',
+  revoked: 'this token was revoked; issue a new one with: deepclaw token rotate <instance>',
+  expired: 'this token was rotated and its grace period is over',
+} as const;
+
+function pauseCommand(paused: boolean): Command {
+  return {
+    arguments: ['name'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [name]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const changed = await setInstancePaused(em, { workspace, name: name!, paused, actor });
+      const state = paused ? 'paused' : 'active';
+      io.stdout.write(
+        options.json
+          ? json({ instance: name, state, changed })
+          : changed
+            ? paused
+              ? `Paused "${name}": its snapshots are still stored, but it raises no events until resumed.\n`
+              : `Resumed "${name}": it raises events again.\n`
+            : `"${name}" was already ${state}.\n`,
+      );
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The admin CLI: parses argv, opens the database the service uses (or the running service's
+ * embedded one), calls the core services, and prints human text or `--json`.
+ *
+ * Exit codes: 0 done · 1 the command failed (unknown name, duplicate, …) · 2 wrong usage or
+ * invalid configuration · 3 the database cannot be reached or is locked by another process.
+ */
+import { parseArgs } from 'node:util';
+import type { Actor } from '../actor.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { DurationError, toSeconds } from '../duration.ts';
+import { DeepClawError } from '../errors.ts';
+import { DataDirInUseError } from '../storage/embedded-postgres.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { DatabaseUnavailableError, openDatabase, type Database } from '../storage/orm.ts';
+import { COMMANDS, type CommandContext, type CommandOptions } from './commands.ts';
+import type { Output } from './output.ts';
+import { USAGE } from './usage.ts';
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Who runs the CLI, for the audit log (`cli:<user>`). */
+  user: string;
+  readStdin(): Promise<string>;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, database: 3 } as const;
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed: { command: string; positionals: string[]; options: CommandOptions };
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`deepclaw: ${error.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { command, positionals, options } = parsed;
+  if (command === 'help') {
+    io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(io.env, io.cwd);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) io.stderr.write(`deepclaw: ${problem}\n`);
+    return EXIT.usage;
+  }
+
+  let database: Database | undefined;
+  try {
+    database = await openDatabase({
+      database: config.database,
+      dataDir: config.dataDir,
+      shareRunningEmbedded: true,
+      applicationName: 'deepclaw-cli',
+    });
+    // A running service has migrated its own database; otherwise do what the service would.
+    if (command === 'migrate' || (config.database.migrateOnStart && database.kind !== 'shared-embedded')) {
+      const applied = await migrateToLatest(database.orm);
+      if (command === 'migrate') {
+        io.stdout.write(options.json ? `${JSON.stringify({ applied })}\n` : applied.length ? `Applied ${applied.join(', ')}\n` : 'The schema is current.\n');
+        return EXIT.ok;
+      }
+    }
+    const actor: Actor = { id: `cli:${io.user}`, origin: 'cli' };
+    const context: CommandContext = { em: database.orm.em.fork(), actor, options, io };
+    return await COMMANDS[command]!.run(context, positionals);
+  } catch (error) {
+    return reportFailure(error, io, options.json);
+  } finally {
+    await database?.close();
+  }
+}
+
+function reportFailure(error: unknown, io: CliIo, asJson: boolean): number {
+  const exitCode =
+    error instanceof DatabaseUnavailableError || error instanceof DataDirInUseError
+      ? EXIT.database
+      : error instanceof DeepClawError
+        ? EXIT.failed
+        : undefined;
+  if (exitCode === undefined) throw error;
+  const { code, message } = error as DeepClawError;
+  const details = error instanceof DeepClawError ? error.details : {};
+  io.stderr.write(asJson ? `${JSON.stringify({ error: code, message, ...details })}\n` : `deepclaw: ${message}\n`);
+  return exitCode;
+}
+
+function parseCommandLine(argv: string[]): { command: string; positionals: string[]; options: CommandOptions } {
+  let values: Record<string, string | boolean | undefined>;
+  let words: string[];
+  try {
+    ({ values, positionals: words } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        workspace: { type: 'string' },
+        interval: { type: 'string' },
+        grace: { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help || words.length === 0) return { command: 'help', positionals: [], options: { json: false } };
+  const [group = '', action = ''] = words;
+  const command = COMMANDS[`${group} ${action}`] ? `${group} ${action}` : group;
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`unknown command "${words.join(' ')}"`);
+  const positionals = words.slice(command.split(' ').length);
+  if (positionals.length !== spec.arguments.length) {
+    throw new UsageError(
+      spec.arguments.length === 0
+        ? `"${command}" takes no arguments (got "${positionals.join(' ')}")`
+        : `"${command}" needs ${spec.arguments.map((a) => `<${a}>`).join(' ')}`,
+    );
+  }
+  for (const option of ['workspace', 'interval', 'grace', 'limit'] as const) {
+    if (values[option] !== undefined && !spec.options.includes(option)) {
+      throw new UsageError(`--${option} does not apply to "${command}"`);
+    }
+  }
+  return {
+    command,
+    positionals,
+    options: {
+      json: values.json === true,
+      workspace: values.workspace as string | undefined,
+      intervalSeconds: optionalDuration('interval', values.interval as string | undefined),
+      graceSeconds: optionalDuration('grace', values.grace as string | undefined),
+      limit: optionalLimit(values.limit as string | undefined),
+    },
+  };
+}
+
+function optionalDuration(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return toSeconds(value);
+  } catch (error) {
+    if (error instanceof DurationError) throw new UsageError(`--${option}: ${error.message}`);
+    throw error;
+  }
+}
+
+function optionalLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
+    throw new UsageError(`--limit must be a whole number from 1 to 1000 (got "${value}")`);
+  }
+  return Number(value);
+}

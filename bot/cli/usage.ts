@@ -1,0 +1,31 @@
+/** The admin CLI's usage text: printed by `deepclaw help` and after every usage error. */
+export const USAGE = `Usage: deepclaw <command> [options]
+
+Workspaces
+  workspace create <name>                 create a workspace
+  workspace list                          list workspaces and their instance counts
+
+Instances (default workspace unless --workspace is given)
+  instance add <name> [--interval 5m]     add an instance; prints its sync token once
+  instance list                           list instances, their interval and working tokens
+  instance remove <name>                  delete an instance and its tokens
+  instance pause <name>                   keep storing its snapshots but raise no events
+  instance resume <name>                  raise events again
+
+Sync tokens
+  token rotate <instance> [--grace 15m]   issue a new token; the old one stops now, or after the grace
+  token revoke <instance>                 revoke every working token of the instance now
+  token check                             read a token from stdin and say which instance it writes for
+
+Chat
+  link-code                               print a one-time code (15 minutes) for /deepclaw link <code>
+
+Records and upkeep
+  audit [--limit 20]                      recent audit log, newest first
+  migrate                                 apply pending database migrations
+  help                                    this text
+
+Options
+  --workspace <name>   the workspace to act in (default: "default")
+  --json               machine-readable output on stdout
+`;
