@@ -34,9 +34,10 @@ export async function addInstance(
   }
   try {
     return await em.transactional(async (tx) => {
-      const instance = tx.create(Instance, { workspace, name, intervalSeconds, createdAt: input.now ?? new Date() });
-      recordAudit(tx, { action: 'instance.added', actor, workspace, instance, details: { intervalSeconds } });
-      const token = issueSyncToken(tx, instance, actor, input.now);
+      const now = input.now ?? new Date();
+      const instance = tx.create(Instance, { workspace, name, intervalSeconds, createdAt: now });
+      recordAudit(tx, { action: 'instance.added', actor, workspace, instance, details: { intervalSeconds }, at: now });
+      const token = issueSyncToken(tx, instance, actor, now);
       return { instance, token };
     });
   } catch (error) {

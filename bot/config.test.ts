@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, environmentWithDotenv, loadConfig } from './config.ts';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env, '/srv/deepclaw');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has working defaults for everything', () => {
+    const config = loadConfig({}, '/srv/deepclaw');
+    expect(config).toEqual({
+      http: { port: 3000, host: '127.0.0.1' },
+      database: { url: undefined, poolSize: 10, statementTimeoutMs: 5000, migrateOnStart: true },
+      dataDir: '/srv/deepclaw/.deepclaw',
+      shutdownTimeoutMs: 10_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://deepclaw:pw@db:5432/deepclaw',
+        DATABASE_POOL_SIZE: '20',
+        DATABASE_STATEMENT_TIMEOUT: '30s',
+        DEEPCLAW_DATA_DIR: '/var/lib/deepclaw',
+        DEEPCLAW_MIGRATE_ON_START: 'false',
+        DEEPCLAW_SHUTDOWN_TIMEOUT: '20s',
+        LOG_LEVEL: 'debug',
+      },
+      '/srv',
+    );
+    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0' });
+    expect(config.database).toEqual({ url: 'postgres://deepclaw:pw@db:5432/deepclaw', poolSize: 20, statementTimeoutMs: 30_000, migrateOnStart: false });
+    expect(config.dataDir).toBe('/var/lib/deepclaw');
+    expect(config.shutdownTimeoutMs).toBe(20_000);
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }, '/srv').http.port).toBe(3000);
+  });
+
+  it('names each bad variable on its own line, with what it expects and what it got', () => {
+    const problems = problemsOf({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_POOL_SIZE: '0', DEEPCLAW_MIGRATE_ON_START: 'maybe', DATABASE_STATEMENT_TIMEOUT: 'soon' });
+    expect(problems).toHaveLength(5);
+    expect(problems).toContain('PORT: expected a whole number from 0 to 65535 (got "abc")');
+    expect(problems).toContain('LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")');
+    expect(problems).toContain('DATABASE_POOL_SIZE: expected at least 1 (got "0")');
+    expect(problems).toContain('DEEPCLAW_MIGRATE_ON_START: expected true or false (got "maybe")');
+    expect(problems).toContain('DATABASE_STATEMENT_TIMEOUT: expected a duration like 30s, 5m or 1h (got "soon")');
+  });
+
+  it('refuses a port out of range', () => {
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT: expected at most 65535 (got "70000")']);
+  });
+
+  it('refuses a DATABASE_URL that is not Postgres, without echoing it (it may hold a password)', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(problems).toEqual(['DATABASE_URL: expected a URL like postgres://user:password@host:5432/database']);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('fills unset variables from .env, while the real environment wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deepclaw-env-'));
+    writeFileSync(join(dir, '.env'), 'PORT=4000\nLOG_LEVEL=warn\n');
+    const env = environmentWithDotenv({ PORT: '5000' }, dir);
+    expect(loadConfig(env, dir).http.port).toBe(5000);
+    expect(loadConfig(env, dir).logLevel).toBe('warn');
+  });
+
+  it('works without a .env file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deepclaw-env-'));
+    expect(environmentWithDotenv({ PORT: '5000' }, dir)).toEqual({ PORT: '5000' });
+  });
+});
