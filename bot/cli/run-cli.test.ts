@@ -1,0 +1,202 @@
+import { expect, it } from 'vitest';
+import { cli } from '../../test/support/cli.ts';
+import { describeStorage } from '../../test/support/databases.ts';
+
+describeStorage('admin CLI', (db) => {
+  const run = (argv: string[], stdin?: string) => cli(argv, { env: { DATABASE_URL: db().url }, stdin });
+
+  it('adds an instance and prints its token once, readable by people', async () => {
+    const result = await run(['instance', 'add', 'web-1', '--interval', '2m']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Added instance "web-1" to workspace "default" (expects a sync every 2m).');
+    expect(result.stdout).toMatch(/^ {2}dcs_[0-9A-Za-z]{49}$/m);
+  });
+
+  it('adds an instance with --json: an object with the instance and its token', async () => {
+    const result = await run(['instance', 'add', 'web-2', '--json']);
+    expect(result.exitCode).toBe(0);
+    expect(result.json()).toEqual({
+      instance: { name: 'web-2', workspace: 'default', intervalSeconds: 300 },
+      token: expect.stringMatching(/^dcs_[0-9A-Za-z]{49}$/),
+    });
+  });
+
+  it('refuses a duplicate name and keeps the first instance and its token', async () => {
+    const first = (await run(['instance', 'add', 'dup-1', '--json'])).json();
+    const second = await run(['instance', 'add', 'dup-1']);
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toBe('deepclaw: an instance named "dup-1" already exists in workspace "default"\n');
+    expect((await run(['token', 'check'], first.token)).exitCode).toBe(0);
+  });
+
+  it('refuses an invalid instance name and an out-of-range interval', async () => {
+    const badName = await run(['instance', 'add', 'My VPS']);
+    expect(badName.exitCode).toBe(1);
+    expect(badName.stderr).toContain('"My VPS" is not a valid instance name');
+    const tooFast = await run(['instance', 'add', 'fast', '--interval', '1s']);
+    expect(tooFast.exitCode).toBe(1);
+    expect(tooFast.stderr).toContain('the sync interval must be between 10s and 1d');
+    expect((await run(['instance', 'list', '--json'])).json().instances.map((i: { name: string }) => i.name)).not.toContain('fast');
+  });
+
+  it('lists instances with interval, state and working token ids', async () => {
+    const added = (await run(['instance', 'add', 'list-me', '--json'])).json();
+    const human = await run(['instance', 'list']);
+    expect(human.stdout).toMatch(new RegExp(`^list-me\\s+5m\\s+active\\s+${added.token.slice(0, 10)}\\s`, 'm'));
+    const listed = (await run(['instance', 'list', '--json'])).json();
+    expect(listed.instances).toContainEqual(expect.objectContaining({ name: 'list-me', intervalSeconds: 300, paused: false, activeTokens: [added.token.slice(0, 10)] }));
+  });
+
+  it('pauses and resumes, saying when nothing changed', async () => {
+    await run(['instance', 'add', 'pausy']);
+    expect((await run(['instance', 'pause', 'pausy'])).stdout).toContain('Paused "pausy"');
+    expect((await run(['instance', 'pause', 'pausy'])).stdout).toBe('"pausy" was already paused.\n');
+    expect((await run(['instance', 'list', '--json'])).json().instances).toContainEqual(expect.objectContaining({ name: 'pausy', paused: true }));
+    expect((await run(['instance', 'resume', 'pausy', '--json'])).json()).toEqual({ instance: 'pausy', state: 'active', changed: true });
+  });
+
+  it('removes an instance, after which its token no longer checks out', async () => {
+    const { token } = (await run(['instance', 'add', 'doomed', '--json'])).json();
+    expect((await run(['instance', 'remove', 'doomed'])).stdout).toBe('Removed instance "doomed" and revoked its tokens.\n');
+    const check = await run(['token', 'check'], token);
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toBe('Not valid: no instance has this token.\n');
+  });
+
+  it('rotates a token: the printed one checks out, the old one no longer does', async () => {
+    const { token: old } = (await run(['instance', 'add', 'rot-1', '--json'])).json();
+    const rotated = await run(['token', 'rotate', 'rot-1']);
+    expect(rotated.exitCode).toBe(0);
+    expect(rotated.stdout).toContain(`The previous token (${old.slice(0, 10)}) no longer works.`);
+    const fresh = /^ {2}(dcs_\w+)$/m.exec(rotated.stdout)![1]!;
+    expect((await run(['token', 'check'], fresh)).stdout).toBe('Valid: writes snapshots for instance "rot-1" in workspace "default".\n');
+    expect((await run(['token', 'check', '--json'], old)).json()).toEqual({ valid: false, reason: 'revoked' });
+  });
+
+  it('rotates with --grace: the old token keeps working and the output says until when', async () => {
+    const { token: old } = (await run(['instance', 'add', 'rot-2', '--json'])).json();
+    const rotated = (await run(['token', 'rotate', 'rot-2', '--grace', '15m', '--json'])).json();
+    expect(rotated.retired).toEqual([{ visibleId: old.slice(0, 10), worksUntil: expect.any(String) }]);
+    const graceMinutes = (Date.parse(rotated.retired[0].worksUntil) - Date.now()) / 60_000;
+    expect(graceMinutes).toBeGreaterThan(14);
+    expect(graceMinutes).toBeLessThanOrEqual(15);
+    expect((await run(['token', 'check'], old)).exitCode).toBe(0);
+    expect((await run(['token', 'check'], rotated.token)).exitCode).toBe(0);
+  });
+
+  it('revokes every working token of an instance', async () => {
+    const { token } = (await run(['instance', 'add', 'rev-1', '--json'])).json();
+    const revoked = await run(['token', 'revoke', 'rev-1']);
+    expect(revoked.stdout).toBe(`Revoked ${token.slice(0, 10)}: "rev-1" can no longer sync until you run: deepclaw token rotate rev-1\n`);
+    expect((await run(['token', 'check', '--json'], token)).json()).toEqual({ valid: false, reason: 'revoked' });
+    const again = await run(['token', 'revoke', 'rev-1']);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain('has no working token to revoke');
+  });
+
+  it('says an unknown instance is unknown and suggests close names, for every command that takes one', async () => {
+    await run(['instance', 'add', 'prod-eu']);
+    for (const argv of [['token', 'rotate', 'prod-ue'], ['token', 'revoke', 'prod-ue'], ['instance', 'pause', 'prod-ue'], ['instance', 'remove', 'prod-ue']]) {
+      const result = await run(argv);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toBe('deepclaw: there is no instance named "prod-ue" in workspace "default". Did you mean "prod-eu"?\n');
+    }
+    const asJson = await run(['token', 'rotate', 'prod-ue', '--json']);
+    expect(JSON.parse(asJson.stderr)).toMatchObject({ error: 'unknown_instance', suggestions: ['prod-eu'] });
+  });
+
+  it('tells a mistyped token from a malformed one', async () => {
+    const { token } = (await run(['instance', 'add', 'typo', '--json'])).json();
+    const typo = token.slice(0, 20) + (token[20] === 'a' ? 'b' : 'a') + token.slice(21);
+    expect((await run(['token', 'check'], typo)).stdout).toContain('mistyped or truncated');
+    expect((await run(['token', 'check'], 'hello')).stdout).toContain('this is not a DeepClaw sync token');
+  });
+
+  it('creates and lists workspaces, and refuses a duplicate', async () => {
+    expect((await run(['workspace', 'create', 'team-b'])).stdout).toContain('Created workspace "team-b"');
+    const duplicate = await run(['workspace', 'create', 'team-b']);
+    expect(duplicate.exitCode).toBe(1);
+    expect(duplicate.stderr).toBe('deepclaw: a workspace named "team-b" already exists\n');
+    await run(['instance', 'add', 'b-1', '--workspace', 'team-b']);
+    const { workspaces } = (await run(['workspace', 'list', '--json'])).json();
+    expect(workspaces).toContainEqual(expect.objectContaining({ name: 'team-b', instanceCount: 1 }));
+    expect(workspaces).toContainEqual(expect.objectContaining({ name: 'default' }));
+    expect((await run(['workspace', 'list'])).stdout).toMatch(/^team-b\s+1\s/m);
+  });
+
+  it('keeps instance names per workspace and suggests workspaces too', async () => {
+    await run(['workspace', 'create', 'team-c']);
+    expect((await run(['instance', 'add', 'shared-name'])).exitCode).toBe(0);
+    expect((await run(['instance', 'add', 'shared-name', '--workspace', 'team-c'])).exitCode).toBe(0);
+    const unknown = await run(['instance', 'list', '--workspace', 'team-cc']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatch(/^deepclaw: there is no workspace named "team-cc"\. Did you mean .*"team-c"/);
+  });
+
+  it('prints a one-time link code valid for 15 minutes', async () => {
+    const human = await run(['link-code']);
+    expect(human.stdout).toMatch(/^Link code for workspace "default": [0-9A-Z]{4}-[0-9A-Z]{4}$/m);
+    expect(human.stdout).toMatch(/\/deepclaw link [0-9A-Z]{4}-[0-9A-Z]{4}/);
+    const { code, expiresAt, workspace } = (await run(['link-code', '--json'])).json();
+    expect(workspace).toBe('default');
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect((Date.parse(expiresAt) - Date.now()) / 60_000).toBeCloseTo(15, 0);
+  });
+
+  it('shows the audit log newest first, with actor and origin, limited by --limit', async () => {
+    await cli(['instance', 'add', 'audited'], { env: { DATABASE_URL: db().url }, user: 'carol' });
+    const { entries } = (await run(['audit', '--limit', '2', '--json'])).json();
+    expect(entries).toHaveLength(2);
+    expect(entries.map((e: { action: string }) => e.action)).toEqual(['token.issued', 'instance.added']);
+    expect(entries[0]).toMatchObject({ subject: 'audited', actor: 'cli:carol', origin: 'cli', workspace: 'default' });
+    expect((await run(['audit'])).stdout).toMatch(/^AT\s+WORKSPACE\s+ACTION\s+SUBJECT\s+ACTOR\s+FROM$/m);
+  });
+
+  it('reports the schema current on migrate', async () => {
+    expect((await run(['migrate'])).stdout).toBe('The schema is current.\n');
+  });
+
+  it.each([
+    [[], 0, 'Usage: deepclaw <command>'],
+    [['help'], 0, 'Usage: deepclaw <command>'],
+    [['frobnicate'], 2, 'deepclaw: unknown command "frobnicate"'],
+    [['instance'], 2, 'deepclaw: unknown command "instance"'],
+    [['instance', 'add'], 2, 'deepclaw: "instance add" needs <name>'],
+    [['instance', 'add', 'a', 'b'], 2, 'deepclaw: "instance add" needs <name>'],
+    [['instance', 'list', 'extra'], 2, 'deepclaw: "instance list" takes no arguments (got "extra")'],
+    [['instance', 'add', 'x', '--grace', '5m'], 2, 'deepclaw: --grace does not apply to "instance add"'],
+    [['instance', 'add', 'x', '--interval', 'soon'], 2, 'deepclaw: --interval: "soon" is not a duration'],
+    [['token', 'rotate', 'x', '--grace', '0s'], 2, 'deepclaw: --grace: "0s" is not a duration'],
+    [['audit', '--limit', 'many'], 2, 'deepclaw: --limit must be a whole number from 1 to 1000 (got "many")'],
+    [['instance', 'list', '--colour'], 2, "deepclaw: Unknown option '--colour'"],
+  ])('answers %j with exit %i and "%s"', async (argv, exitCode, text) => {
+    const result = await run(argv as string[]);
+    expect(result.exitCode).toBe(exitCode);
+    const output = exitCode === 0 ? result.stdout : result.stderr;
+    expect(output).toContain(text);
+    if (exitCode === 2) expect(result.stderr).toContain('Usage: deepclaw <command>');
+  });
+
+  it('writes nothing when the usage is wrong', async () => {
+    const before = (await run(['audit', '--limit', '1000', '--json'])).json().entries.length;
+    await run(['instance', 'add', 'never', '--grace', '5m']);
+    await run(['instance', 'add', 'never', '--interval', 'x']);
+    expect((await run(['audit', '--limit', '1000', '--json'])).json().entries.length).toBe(before);
+  });
+});
+
+it('exits 2 naming each bad variable when the configuration is invalid', async () => {
+  const result = await cli(['instance', 'list'], { env: { PORT: 'abc', LOG_LEVEL: 'loud' } });
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toBe(
+    'deepclaw: PORT: expected a whole number from 0 to 65535 (got "abc")\n' +
+      'deepclaw: LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")\n',
+  );
+});
+
+it('exits 3 with a clear line when the database cannot be reached', async () => {
+  const result = await cli(['instance', 'list'], { env: { DATABASE_URL: 'postgres://deepclaw:secret-pw@127.0.0.1:1/none' } });
+  expect(result.exitCode).toBe(3);
+  expect(result.stderr).toMatch(/^deepclaw: cannot reach Postgres at postgres:\/\/deepclaw@127\.0\.0\.1:1\/none: .+\n$/);
+  expect(result.stderr).not.toContain('secret-pw');
+});
