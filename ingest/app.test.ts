@@ -95,7 +95,7 @@ describe('error boundary', () => {
     try {
       const response = await fetch(`http://127.0.0.1:${server.port}/`);
       expect(response.status).toBe(500);
-      const body = await response.json();
+      const body = (await response.json()) as { requestId: string };
       expect(body).toEqual({
         error: 'internal_error',
         message: 'something went wrong on our side; quote this request id when reporting it',
