@@ -1,0 +1,142 @@
+/**
+ * The snapshot wire format, v1: the one definition the agent (which builds snapshots) and ingest
+ * (which accepts them) share. Every object is strict — an unknown field is an error on both sides,
+ * so the data boundary is enforced twice. Every string and list is bounded. Documented field by
+ * field in docs/snapshot-v1.md.
+ *
+ * This module imports only zod, so the agent's bundle stays small and dependency-free.
+ */
+import { z } from 'zod';
+
+export const SNAPSHOT_SCHEMA = 'deepclaw.snapshot/v1';
+/** Bodies above this are refused with 413 while still being read. */
+export const MAX_SNAPSHOT_BYTES = 512 * 1024;
+export const USAGE_WINDOW_HOURS = 48;
+
+const timestamp = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 timestamp like 2026-11-21T20:15:00Z' });
+const count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const label = (max: number) => z.string().min(1).max(max);
+const fileMode = z.string().regex(/^[0-7]{3,4}$/, 'expected octal permission bits like 700 or 0644');
+
+const topOfHour = timestamp.refine((value) => {
+  const date = new Date(value);
+  return date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0 && date.getUTCMilliseconds() === 0;
+}, 'expected the top of an hour, like 2026-11-21T20:00:00Z');
+
+export const agentInfoSchema = z.strictObject({
+  version: label(64),
+  /** How often this agent syncs; the stale rule expects a snapshot within it (plus grace). */
+  intervalSeconds: z.int().min(10).max(86_400),
+  host: z.strictObject({ os: label(32), arch: label(32) }).optional(),
+});
+
+export const gatewaySchema = z.strictObject({
+  version: label(64).optional(),
+  storage: z.enum(['json', 'sqlite-cron', 'sqlite']),
+  live: z.boolean(),
+  ready: z.boolean().optional(),
+  /** Short machine-readable reasons: readiness checks that failed, `unsupported-openclaw-layout`, … */
+  failing: z.array(label(64)).max(32).optional(),
+  uptimeMs: count.optional(),
+  eventLoopDelayP99Ms: z.number().min(0).max(3_600_000).optional(),
+  checkedAt: timestamp,
+});
+
+export const sessionsSchema = z.strictObject({
+  total: count,
+  active24h: count,
+  running: count,
+  failed24h: count,
+  byChannel: z
+    .record(label(64), count)
+    .refine((channels) => Object.keys(channels).length <= 64, 'expected at most 64 channels')
+    .optional(),
+});
+
+export const usageBucketSchema = z.strictObject({
+  hour: topOfHour,
+  /** `provider/model` */
+  model: z.string().max(128).regex(/^[^/\s]+\/\S+$/, 'expected provider/model, like anthropic/claude-opus-4-6'),
+  runs: count,
+  inputTokens: count,
+  outputTokens: count,
+  cacheReadTokens: count,
+  cacheWriteTokens: count,
+  costUsd: z.number().min(0).max(1_000_000_000),
+  errors: count,
+  missingCost: count,
+});
+
+export const cronJobSchema = z.strictObject({
+  id: label(128),
+  name: label(200),
+  enabled: z.boolean(),
+  schedule: z.strictObject({
+    kind: z.enum(['cron', 'every', 'at', 'other']),
+    expr: label(128).optional(),
+    tz: label(64).optional(),
+    everyMs: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
+  lastRunAt: timestamp.optional(),
+  lastStatus: z.enum(['ok', 'error', 'skipped']).optional(),
+  /** Enum-like: auth, rate_limit, billing, timeout, … never free text. */
+  lastErrorReason: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'expected a short reason code like rate_limit').optional(),
+  lastDurationMs: count.optional(),
+  nextRunAt: timestamp.optional(),
+  consecutiveErrors: count,
+  autoDisabled: z.boolean().optional(),
+});
+
+export const securitySchema = z.strictObject({
+  bind: label(64).optional(),
+  authMode: label(32).optional(),
+  tailscaleMode: label(32).optional(),
+  stateDirMode: fileMode.optional(),
+  configMode: fileMode.optional(),
+  audit: z
+    .strictObject({
+      critical: count,
+      warn: count,
+      info: count,
+      checkIds: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,96}$/, 'expected a check id like gateway.bind.public')).max(256),
+    })
+    .optional(),
+});
+
+export const snapshotSchema = z.strictObject({
+  schema: z.literal(SNAPSHOT_SCHEMA),
+  /** Chosen by the agent; the idempotency key. */
+  snapshotId: z.uuid(),
+  /** Monotonic per agent install. */
+  seq: count,
+  sentAt: timestamp,
+  agent: agentInfoSchema,
+  gateway: gatewaySchema,
+  sessions: sessionsSchema,
+  usage: z.array(usageBucketSchema).max(10_000),
+  cron: z.array(cronJobSchema).max(1000),
+  security: securitySchema,
+});
+
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type UsageBucket = z.infer<typeof usageBucketSchema>;
+export type CronJobState = z.infer<typeof cronJobSchema>;
+export type GatewayState = z.infer<typeof gatewaySchema>;
+export type SessionCounts = z.infer<typeof sessionsSchema>;
+export type SecurityPosture = z.infer<typeof securitySchema>;
+
+/** The 202 answer. `serverTime` lets the agent report clock skew. */
+export interface SnapshotAccepted {
+  accepted: true;
+  nextSyncBefore: string;
+  serverTime: string;
+}
+
+/** Every non-2xx answer: a stable code, a human message, and sometimes more. */
+export interface IngestErrorBody {
+  error: string;
+  message: string;
+  requestId?: string;
+  /** 422 schema_violation: the JSON paths that failed, like `usage[3].costUsd`. */
+  issues?: { path: string; message: string }[];
+}
