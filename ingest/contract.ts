@@ -83,7 +83,7 @@ export const cronJobSchema = z.strictObject({
   lastErrorReason: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'expected a short reason code like rate_limit').optional(),
   lastDurationMs: count.optional(),
   nextRunAt: timestamp.optional(),
-  consecutiveErrors: count,
+  consecutiveErrors: z.int().min(0).max(1_000_000_000),
   autoDisabled: z.boolean().optional(),
 });
 
@@ -103,20 +103,35 @@ export const securitySchema = z.strictObject({
     .optional(),
 });
 
-export const snapshotSchema = z.strictObject({
-  schema: z.literal(SNAPSHOT_SCHEMA),
-  /** Chosen by the agent; the idempotency key. */
-  snapshotId: z.uuid(),
-  /** Monotonic per agent install. */
-  seq: count,
-  sentAt: timestamp,
-  agent: agentInfoSchema,
-  gateway: gatewaySchema,
-  sessions: sessionsSchema,
-  usage: z.array(usageBucketSchema).max(10_000),
-  cron: z.array(cronJobSchema).max(1000),
-  security: securitySchema,
-});
+export const snapshotSchema = z
+  .strictObject({
+    schema: z.literal(SNAPSHOT_SCHEMA),
+    /** Chosen by the agent; the idempotency key. */
+    snapshotId: z.uuid(),
+    /** Monotonic per agent install. */
+    seq: count,
+    sentAt: timestamp,
+    agent: agentInfoSchema,
+    gateway: gatewaySchema,
+    sessions: sessionsSchema,
+    usage: z.array(usageBucketSchema).max(10_000),
+    cron: z.array(cronJobSchema).max(1000),
+    security: securitySchema,
+  })
+  .superRefine((snapshot, ctx) => {
+    // Each bucket and each job once: a second copy would be ambiguous about which value counts.
+    const buckets = new Set<string>();
+    snapshot.usage.forEach((bucket, i) => {
+      const key = `${Date.parse(bucket.hour)}|${bucket.model}`;
+      if (buckets.has(key)) ctx.addIssue({ code: 'custom', path: ['usage', i], message: 'duplicate (hour, model) bucket' });
+      buckets.add(key);
+    });
+    const jobs = new Set<string>();
+    snapshot.cron.forEach((job, i) => {
+      if (jobs.has(job.id)) ctx.addIssue({ code: 'custom', path: ['cron', i, 'id'], message: 'duplicate cron job id' });
+      jobs.add(job.id);
+    });
+  });
 
 export type Snapshot = z.infer<typeof snapshotSchema>;
 export type UsageBucket = z.infer<typeof usageBucketSchema>;
