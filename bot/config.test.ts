@@ -22,6 +22,8 @@ describe('configuration', () => {
       database: { url: undefined, poolSize: 10, statementTimeoutMs: 5000, migrateOnStart: true },
       dataDir: '/srv/deepclaw/.deepclaw',
       shutdownTimeoutMs: 10_000,
+      ingest: { rateLimitBurst: 6, rateLimitRefillSeconds: 10, requestTimeoutMs: 10_000 },
+      snapshotRetentionDays: 14,
       logLevel: 'info',
     });
   });

@@ -59,6 +59,10 @@ const environmentSchema = z.object({
   DEEPCLAW_DATA_DIR: z.string().trim().min(1, 'expected a directory path').default('./.deepclaw'),
   DEEPCLAW_MIGRATE_ON_START: flag(true),
   DEEPCLAW_SHUTDOWN_TIMEOUT: duration('10s'),
+  DEEPCLAW_RATE_LIMIT_BURST: integer(1, 10_000, 6),
+  DEEPCLAW_RATE_LIMIT_REFILL: duration('10s'),
+  DEEPCLAW_INGEST_TIMEOUT: duration('10s'),
+  DEEPCLAW_SNAPSHOT_RETENTION_DAYS: integer(1, 3650, 14),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -78,6 +82,13 @@ export interface Config {
   /** Absolute path; holds the embedded database and its lock. */
   dataDir: string;
   shutdownTimeoutMs: number;
+  ingest: {
+    /** Snapshots a token may send at once, and the seconds it takes to earn one more. */
+    rateLimitBurst: number;
+    rateLimitRefillSeconds: number;
+    requestTimeoutMs: number;
+  };
+  snapshotRetentionDays: number;
   logLevel: LogLevel;
 }
 
@@ -119,6 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     },
     dataDir: resolve(cwd, e.DEEPCLAW_DATA_DIR),
     shutdownTimeoutMs: e.DEEPCLAW_SHUTDOWN_TIMEOUT * 1000,
+    ingest: {
+      rateLimitBurst: e.DEEPCLAW_RATE_LIMIT_BURST,
+      rateLimitRefillSeconds: e.DEEPCLAW_RATE_LIMIT_REFILL,
+      requestTimeoutMs: e.DEEPCLAW_INGEST_TIMEOUT * 1000,
+    },
+    snapshotRetentionDays: e.DEEPCLAW_SNAPSHOT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -8,11 +8,14 @@
  */
 import { parseArgs } from 'node:util';
 import { createApp } from '../ingest/app.ts';
+import { createIngestDependencies } from '../ingest/ingest-dependencies.ts';
 import { createHttpMetrics } from '../ingest/metrics.ts';
 import { startHttpServer, type HttpServer } from '../ingest/server.ts';
 import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './config.ts';
 import { DeepClawError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
 import { migrateToLatest, pendingMigrations } from './storage/migrate.ts';
 import { openDatabase, type Database } from './storage/orm.ts';
 
@@ -30,6 +33,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
   const { config, logger, role } = options;
   const database = await openDatabase({ database: config.database, dataDir: config.dataDir, applicationName: `deepclaw-${role}` });
   let http: HttpServer | undefined;
+  let scheduler: Scheduler | undefined;
   try {
     logger.info({ database: database.location }, 'database open');
     if (config.database.migrateOnStart) {
@@ -39,13 +43,20 @@ export async function startService(options: { config: Config; logger: Logger; ro
       const pending = await pendingMigrations(database.orm);
       if (pending.length > 0) logger.warn({ pending }, 'migrations are pending; run `npm run migrate`');
     }
+    if (role !== 'web') {
+      scheduler = new Scheduler(database.orm, logger, [
+        pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),
+      ]);
+      scheduler.start();
+    }
     if (role !== 'worker') {
-      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics() });
+      const ingest = await createIngestDependencies(database.orm, config.ingest);
+      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date() });
       http = await startHttpServer(app, config.http);
       logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');
     }
-    // The worker role hosts scheduled jobs and notification delivery (see docs/decisions.md).
   } catch (error) {
+    await scheduler?.stop();
     await database.close();
     throw error;
   }
@@ -55,6 +66,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
     async stop() {
       // HTTP gets most of the budget; the database close is quick once requests are done.
       await http?.close(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      await scheduler?.stop();
       await database.close();
     },
   };

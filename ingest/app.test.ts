@@ -3,11 +3,10 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../bot/logger.ts';
 import { describeStorage } from '../test/support/databases.ts';
-import { createApp } from './app.ts';
+import { startTestApp, type RunningApp } from '../test/support/ingest-app.ts';
 import { errorBoundary } from './middleware/error-boundary.ts';
 import { requestId } from './middleware/request-id.ts';
-import { createHttpMetrics } from './metrics.ts';
-import { startHttpServer, type HttpServer } from './server.ts';
+import { startHttpServer } from './server.ts';
 
 function captureLogs() {
   const lines: string[] = [];
@@ -21,16 +20,14 @@ function captureLogs() {
 }
 
 describeStorage('HTTP skeleton', (db) => {
-  let server: HttpServer;
+  let app: RunningApp;
   let base: string;
-  const logs = captureLogs();
 
   beforeAll(async () => {
-    const app = createApp({ orm: db().database.orm, logger: logs.logger, metrics: createHttpMetrics() });
-    server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${server.port}`;
+    app = await startTestApp(db());
+    base = app.base;
   });
-  afterAll(() => server.close(1000));
+  afterAll(() => app.close());
 
   it('answers /healthz while the process is up', async () => {
     const response = await fetch(`${base}/healthz`);
@@ -76,9 +73,9 @@ describeStorage('HTTP skeleton', (db) => {
     const response = await fetch(`${base}/healthz`, { headers: { authorization: 'Bearer dcs_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLM' } });
     const id = response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const line = logs.lines.find((l) => l.includes(id!));
+    const line = app.logs.find((l) => l.includes(id!));
     expect(JSON.parse(line!)).toMatchObject({ msg: 'request', route: '/healthz', status: 200, method: 'GET' });
-    expect(logs.lines.join('\n')).not.toContain('dcs_abc');
+    expect(app.logs.join('\n')).not.toContain('dcs_abc');
   });
 });
 

@@ -5,6 +5,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../bot/logger.ts';
+import type { SnapshotStore } from '../bot/snapshots/snapshot-store.ts';
 import type { Orm } from '../bot/storage/orm.ts';
 import { errorBoundary } from './middleware/error-boundary.ts';
 import { requestLog } from './middleware/request-log.ts';
@@ -12,11 +13,21 @@ import { requestId } from './middleware/request-id.ts';
 import type { HttpMetrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { snapshotRoutes } from './routes/snapshots.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
 export interface AppDependencies {
   orm: Orm;
   logger: Logger;
   metrics: HttpMetrics;
+  ingest: {
+    store: SnapshotStore;
+    rateLimiter: RateLimiter;
+    /** Longest a snapshot may wait for storage before the answer is 503. */
+    requestTimeoutMs: number;
+  };
+  /** Injected so tests can move time (token grace, rate-limit refill). */
+  clock: () => Date;
 }
 
 export type AppState = { requestId: string };
@@ -28,6 +39,7 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   const router = new Router<AppState>();
   healthRoutes(router, deps);
   metricsRoutes(router, deps);
+  snapshotRoutes(router, deps);
 
   app.use(requestId());
   app.use(requestLog(deps));

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { ConflictError } from '../errors.ts';
 import { findInstance } from '../instances/instances.ts';
 import { SyncToken, type Instance, type Workspace } from '../storage/entities/index.ts';
+import { tokenStatus } from './token-status.ts';
 import { checkSyncTokenFormat, generateSyncToken, hashSyncToken, visibleIdOf } from './sync-token-format.ts';
 
 /** Creates a token row for `instance` inside the caller's transaction and returns the token. */
@@ -110,9 +111,8 @@ export async function checkSyncToken(em: EntityManager, presented: string, now =
   if (!row || !timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) {
     return { ok: false, reason: 'unknown' };
   }
-  if (row.revokedAt) return { ok: false, reason: 'revoked' };
-  if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'expired' };
-  return { ok: true, instance: row.instance, tokenId: row.id };
+  const status = tokenStatus(row, now);
+  return status === 'ok' ? { ok: true, instance: row.instance, tokenId: row.id } : { ok: false, reason: status };
 }
 
 function persistNewToken(em: EntityManager, instance: Instance, actor: Actor, now: Date): string {

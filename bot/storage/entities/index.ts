@@ -1,12 +1,28 @@
 /** Every entity the ORM knows. A new table starts here, then `npm run migration:create`. */
 import { AuditLog } from './audit-log.ts';
 import { ChatLink } from './chat-link.ts';
+import { CronJob } from './cron-job.ts';
 import { Instance } from './instance.ts';
+import { InstanceState } from './instance-state.ts';
 import { LinkCode } from './link-code.ts';
+import { Snapshot } from './snapshot.ts';
 import { Subscription } from './subscription.ts';
 import { SyncToken } from './sync-token.ts';
+import { UsageHourly } from './usage-hourly.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, Instance, LinkCode, Subscription, SyncToken, Workspace };
+export { AuditLog, ChatLink, CronJob, Instance, InstanceState, LinkCode, Snapshot, Subscription, SyncToken, UsageHourly, Workspace };
 
-export const entities = [Workspace, Instance, SyncToken, ChatLink, LinkCode, Subscription, AuditLog];
+export const entities = [
+  Workspace,
+  Instance,
+  SyncToken,
+  ChatLink,
+  LinkCode,
+  Subscription,
+  AuditLog,
+  InstanceState,
+  Snapshot,
+  UsageHourly,
+  CronJob,
+];

@@ -1,0 +1,56 @@
+/**
+ * The worker's clock: runs each job on its cron schedule (node-cron), as leader only, never
+ * overlapping itself, logging failures instead of crashing. Jobs are plain functions of `now`.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../logger.ts';
+import type { Orm } from '../storage/orm.ts';
+import { runAsLeader } from './run-as-leader.ts';
+
+export interface ScheduledJob {
+  name: string;
+  /** A cron expression (`17 * * * *` = hourly at :17). */
+  schedule: string;
+  run(now: Date): Promise<void>;
+}
+
+export class Scheduler {
+  readonly #orm: Orm;
+  readonly #logger: Logger;
+  readonly #jobs: ScheduledJob[];
+  readonly #tasks: ScheduledTask[] = [];
+  readonly #running = new Set<Promise<unknown>>();
+
+  constructor(orm: Orm, logger: Logger, jobs: ScheduledJob[]) {
+    this.#orm = orm;
+    this.#logger = logger;
+    this.#jobs = jobs;
+  }
+
+  start(): void {
+    for (const job of this.#jobs) {
+      this.#tasks.push(cron.schedule(job.schedule, () => void this.runNow(job.name), { name: job.name, noOverlap: true }));
+    }
+  }
+
+  /** Runs one job at once (as leader); also what the cron ticks call. */
+  async runNow(name: string, now = new Date()): Promise<void> {
+    const job = this.#jobs.find((candidate) => candidate.name === name);
+    if (!job) throw new Error(`no scheduled job named "${name}"`);
+    const run = runAsLeader(this.#orm, job.name, () => job.run(now)).catch((error: unknown) => {
+      this.#logger.error({ err: error, job: job.name }, 'scheduled job failed');
+    });
+    this.#running.add(run);
+    try {
+      await run;
+    } finally {
+      this.#running.delete(run);
+    }
+  }
+
+  /** Stops ticking and waits for runs in progress. */
+  async stop(): Promise<void> {
+    for (const task of this.#tasks) await task.stop();
+    await Promise.allSettled([...this.#running]);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Accepting one validated snapshot: who sent it, is it clean, store it. The HTTP layer has
+ * already checked the token's shape, the body's size, JSON and schema; everything here needs the
+ * database or is the data-boundary policy itself.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Snapshot } from '../../ingest/contract.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { Instance, Workspace } from '../storage/entities/index.ts';
+import { inspectStrings } from './inspect-strings.ts';
+import type { SnapshotStore, TokenOwner } from './snapshot-store.ts';
+
+export type AcceptOutcome =
+  | { outcome: 'accepted'; replay: boolean; nextSyncBefore: Date; owner: TokenOwner }
+  | { outcome: 'token_rejected'; reason: 'unknown' | 'revoked' | 'expired' }
+  | { outcome: 'secret_detected'; secretKind: string; path: string }
+  | { outcome: 'unstorable_text'; path: string };
+
+export interface AcceptDependencies {
+  store: SnapshotStore;
+  /** For the rare audit row; forked per use. */
+  em: EntityManager;
+}
+
+export interface IncomingSnapshot {
+  tokenHash: string;
+  snapshot: Snapshot;
+  rawBody: string;
+  receivedAt: Date;
+}
+
+export async function acceptSnapshot(deps: AcceptDependencies, incoming: IncomingSnapshot): Promise<AcceptOutcome> {
+  const { snapshot, receivedAt } = incoming;
+  const lookup = await deps.store.lookupToken(incoming.tokenHash, receivedAt);
+  if (!lookup.ok) return { outcome: 'token_rejected', reason: lookup.reason };
+  const { owner } = lookup;
+
+  const problem = inspectStrings(snapshot);
+  if (problem?.problem === 'unstorable_text') return { outcome: 'unstorable_text', path: problem.path };
+  if (problem?.problem === 'secret') {
+    await recordDataBoundaryViolation(deps.em, owner, snapshot, problem.secretKind, problem.path, receivedAt);
+    return { outcome: 'secret_detected', secretKind: problem.secretKind, path: problem.path };
+  }
+
+  const nextSyncBefore = nextSyncDeadline(receivedAt, snapshot.agent.intervalSeconds);
+  const stored = await deps.store.store({ instanceId: owner.instanceId, snapshot, rawBody: incoming.rawBody, receivedAt, nextSyncBefore });
+  if (!stored.stored) return { outcome: 'token_rejected', reason: 'unknown' };
+  return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner };
+}
+
+/**
+ * When the next snapshot must arrive before the instance counts as stale: its interval plus the
+ * default grace of max(interval, 5 minutes) (ARCHITECTURE.md section 6).
+ */
+export function nextSyncDeadline(receivedAt: Date, intervalSeconds: number): Date {
+  const graceSeconds = Math.max(intervalSeconds, 300);
+  return new Date(receivedAt.getTime() + (intervalSeconds + graceSeconds) * 1000);
+}
+
+/** The audit trail of a refused credential: what kind and where, never the value. */
+async function recordDataBoundaryViolation(
+  em: EntityManager,
+  owner: TokenOwner,
+  snapshot: Snapshot,
+  secretKind: string,
+  path: string,
+  at: Date,
+): Promise<void> {
+  const fork = em.fork();
+  recordAudit(fork, {
+    action: 'snapshot.secret_rejected',
+    actor: { id: `agent:${owner.instanceName}`, origin: 'ingest' },
+    workspace: fork.getReference(Workspace, owner.workspaceId),
+    instance: fork.getReference(Instance, owner.instanceId),
+    subject: owner.instanceName,
+    details: { secretKind, path, snapshotId: snapshot.snapshotId },
+    at,
+  });
+  await fork.flush();
+}

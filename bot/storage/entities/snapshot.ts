@@ -1,0 +1,25 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { Instance } from './instance.ts';
+
+/**
+ * Raw snapshot history, pruned after DEEPCLAW_SNAPSHOT_RETENTION_DAYS. The primary key doubles as
+ * the idempotency key: a replayed (instance, snapshotId) inserts nothing and gets the stored answer.
+ */
+export const Snapshot = defineEntity({
+  name: 'Snapshot',
+  tableName: 'snapshot',
+  properties: {
+    instance: () => p.manyToOne(Instance).primary().deleteRule('cascade'),
+    snapshotId: p.uuid().primary(),
+    seq: p.bigint('number'),
+    receivedAt: p.datetime(),
+    sentAt: p.datetime(),
+    /** The answer given when it was accepted, returned again to a replay. */
+    nextSyncBefore: p.datetime(),
+    body: p.json<Record<string, unknown>>(),
+  },
+  // Serves the retention job's "delete where received_at < cutoff".
+  indexes: [{ properties: ['receivedAt'] }],
+});
+
+export type Snapshot = InferEntity<typeof Snapshot>;
