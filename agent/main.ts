@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/**
+ * The `deepclaw-agent` executable: wires the real world (process env, clock, fetch, stdio,
+ * SIGTERM/SIGINT) into the CLI and exits with its code. `npm run build:agent` bundles this file
+ * and everything it imports into dist/deepclaw-agent.mjs.
+ */
+import { runAgentCli } from './cli.ts';
+import { systemClock } from './clock.ts';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(`deepclaw-agent: needs Node.js 24 or newer (this is ${process.version}); install it from https://nodejs.org\n`);
+  process.exit(2);
+}
+
+const stop = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => stop.abort());
+}
+
+process.exitCode = await runAgentCli(process.argv.slice(2), {
+  env: process.env,
+  clock: systemClock,
+  random: Math.random,
+  fetch: globalThis.fetch,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: stop.signal,
+});
