@@ -4,14 +4,14 @@
  * `event_json` or zstd-compressed in `event_zstd`.
  *
  * Incremental by rowid: rows are appended, so "rowid > cursor" is exactly the new data and uses
- * the table's own B-tree. The row at the cursor is remembered as (session_id, seq); if a different
- * row sits there next time, rowids were reused after deletions and the table is read again from
- * the start (the ledger drops what it already counted). Filtering happens inside SQLite: only rows
+ * the table's own B-tree. The row at the cursor is remembered (session_id, seq, content hash); if
+ * a different row sits there next time, rowids were reused after deletions and the table is read
+ * again from the start (the ledger drops what it already counted). Filtering happens inside SQLite: only rows
  * that are compressed or mention "assistant", and were written inside the usage window, reach JS.
  */
 import { statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import type { UsageLedger } from '../usage-ledger.ts';
+import { hash53, type UsageLedger } from '../usage-ledger.ts';
 import { ASSISTANT_MARKER, modelCallFromEntry, modelCallFromLine, type ModelCall } from './model-call.ts';
 import { readDatabase, tableColumns, type Database } from './sqlite.ts';
 import { UnsupportedLayoutError } from './unsupported-layout.ts';
@@ -55,7 +55,7 @@ export function readSqliteTranscripts(options: {
     const maxRowid = Number((db.prepare('SELECT max(rowid) AS id FROM transcript_events').get() as { id: number | null }).id ?? 0);
     let start = 0;
     if (sameFile) {
-      const atCursor = rowCheck(db, sameFile.rowid);
+      const atCursor = rowCheck(db, sameFile.rowid, compressed);
       if (atCursor === sameFile.check) start = sameFile.rowid;
       else if (atCursor === undefined) start = Math.min(sameFile.rowid, maxRowid); // the newest rows were deleted
     }
@@ -75,7 +75,7 @@ export function readSqliteTranscripts(options: {
         if (call) ledger.record(call);
       }
     }
-    return { cursor: { dev: file.dev, ino: file.ino, rowid: maxRowid, check: rowCheck(db, maxRowid) }, stats };
+    return { cursor: { dev: file.dev, ino: file.ino, rowid: maxRowid, check: rowCheck(db, maxRowid, compressed) }, stats };
   });
 }
 
@@ -106,10 +106,13 @@ function callFromRow(row: { text: string | null; packed?: Uint8Array | null }, s
   }
 }
 
-function rowCheck(db: Database, rowid: number): string | undefined {
+/** Identifies the row at `rowid`: its place in its session and a hash of its content. */
+function rowCheck(db: Database, rowid: number, compressed: boolean): string | undefined {
   if (rowid <= 0) return undefined;
-  const row = db.prepare('SELECT session_id AS session, seq FROM transcript_events WHERE rowid = ?').get(rowid) as
-    | { session: string; seq: number }
+  const row = db.prepare(`SELECT session_id AS session, seq, event_json AS text, ${compressed ? 'event_zstd' : 'NULL'} AS packed FROM transcript_events WHERE rowid = ?`).get(rowid) as
+    | { session: string; seq: number; text: string | null; packed: Uint8Array | null }
     | undefined;
-  return row ? `${row.session}#${row.seq}` : undefined;
+  if (!row) return undefined;
+  const content = row.text ?? (row.packed ? Buffer.from(row.packed).toString('base64') : '');
+  return `${row.session}#${row.seq}#${hash53(content).toString(36)}`;
 }

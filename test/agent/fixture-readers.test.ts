@@ -3,7 +3,8 @@
  * independently from the raw files (test/agent/support/expected-figures.ts) and against the
  * activity each fixture's README.txt records.
  */
-import { mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema } from '../../ingest/contract.ts';
@@ -21,6 +22,20 @@ const README_FAKE_MODEL_INPUT: Record<FixtureVersion, number> = {
 };
 
 const DAY_MS = 86_400_000;
+
+/** Path -> content hash and mtime of every file under `dir`, SQLite's -wal/-shm companions aside. */
+function fingerprint(dir: string, prefix = ''): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const relative = join(prefix, entry.name);
+    if (entry.isDirectory()) Object.assign(files, fingerprint(dir, relative));
+    else if (!/-(wal|shm)$/.test(entry.name)) {
+      const path = join(dir, relative);
+      files[relative] = `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${statSync(path).mtimeMs}`;
+    }
+  }
+  return files;
+}
 
 describe.each(FIXTURE_VERSIONS)('OpenClaw %s state', (version) => {
   let stateDir: string;
@@ -108,6 +123,12 @@ describe.each(FIXTURE_VERSIONS)('OpenClaw %s state', (version) => {
       stateDirMode: (statSync(stateDir).mode & 0o7777).toString(8),
       configMode: (statSync(join(stateDir, 'openclaw.json')).mode & 0o7777).toString(8),
     });
+  });
+
+  it('never writes to OpenClaw state', async () => {
+    const before = fingerprint(stateDir);
+    await collect(stateDir);
+    expect(fingerprint(stateDir)).toEqual(before);
   });
 
   it('reads the installed OpenClaw version from its package', async () => {

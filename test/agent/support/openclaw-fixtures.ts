@@ -3,7 +3,7 @@
  * directory before use (opening a WAL database, even read-only, may create files beside it), and
  * the clock pinned to when they were written.
  */
-import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +58,11 @@ export function fixtureFile(version: FixtureVersion, ...path: string[]): string 
   return join(FIXTURES_ROOT, version, ...path);
 }
 
+/** Writable, and last modified at the fixtures' time whatever the machine's date is. */
 function makeWritable(path: string): void {
   const stat = statSync(path);
   chmodSync(path, stat.isDirectory() ? 0o755 : 0o644);
   if (stat.isDirectory()) for (const name of readdirSync(path)) makeWritable(join(path, name));
+  const written = (FIXTURE_NOW - 60_000) / 1000;
+  utimesSync(path, written, written);
 }
