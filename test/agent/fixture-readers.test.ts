@@ -4,14 +4,14 @@
  * activity each fixture's README.txt records.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema } from '../../ingest/contract.ts';
 import { usageWindowStart } from '../../agent/usage-ledger.ts';
-import { collect, startFakeGateway, type FakeGateway } from './support/agent-harness.ts';
+import { collect, fakeOpenClawInstall, startFakeGateway, type FakeGateway } from './support/agent-harness.ts';
 import { expectedCron, expectedSessions, expectedUsage } from './support/expected-figures.ts';
-import { copyFixtureState, FIXTURE_ERA, FIXTURE_NOW, FIXTURE_VERSIONS, tempDir, type FixtureVersion } from './support/openclaw-fixtures.ts';
+import { copyFixtureState, FIXTURE_ERA, FIXTURE_NOW, FIXTURE_VERSIONS, fixtureFile, type FixtureVersion } from './support/openclaw-fixtures.ts';
 
 /** Model-call input tokens of fakellm/fake-model, added up from each README.txt's turns and cron runs. */
 const README_FAKE_MODEL_INPUT: Record<FixtureVersion, number> = {
@@ -131,15 +131,13 @@ describe.each(FIXTURE_VERSIONS)('OpenClaw %s state', (version) => {
     expect(fingerprint(stateDir)).toEqual(before);
   });
 
-  it('reads the installed OpenClaw version from its package', async () => {
-    const prefix = tempDir();
-    const packageDir = join(prefix, 'lib', 'node_modules', 'openclaw');
-    mkdirSync(packageDir, { recursive: true });
-    writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: 'openclaw', version }));
-    writeFileSync(join(packageDir, 'openclaw.mjs'), '#!/usr/bin/env node\n', { mode: 0o755 });
-    mkdirSync(join(prefix, 'bin'));
-    symlinkSync(join(packageDir, 'openclaw.mjs'), join(prefix, 'bin', 'openclaw'));
-    const collected = await collect(stateDir, { env: { PATH: join(prefix, 'bin') } });
+  it('reads the installed OpenClaw version from its package, and the security audit counts when asked', async () => {
+    const collected = await collect(stateDir, { env: { PATH: fakeOpenClawInstall(version) }, securityAudit: true });
     expect(collected.snapshot.gateway.version).toBe(version);
+    const audit = JSON.parse(readFileSync(fixtureFile(version, 'cli-out', 'security-audit.json'), 'utf8'));
+    expect(collected.snapshot.security.audit).toEqual({
+      ...audit.summary,
+      checkIds: [...new Set(audit.findings.map((finding: { checkId: string }) => finding.checkId))],
+    });
   });
 });

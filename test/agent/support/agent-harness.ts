@@ -3,13 +3,14 @@
  * outside world on loopback: a fake OpenClaw gateway (healthz/readyz answers recorded from the
  * real releases), and ports known to be closed.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { emptyState, type AgentState } from '../../../agent/agent-state.ts';
 import type { Clock } from '../../../agent/clock.ts';
 import { collectSnapshot, type Collected } from '../../../agent/collect-snapshot.ts';
-import { FIXTURE_NOW, fixtureFile, type FixtureVersion } from './openclaw-fixtures.ts';
+import { FIXTURE_NOW, fixtureFile, tempDir, type FixtureVersion } from './openclaw-fixtures.ts';
 
 /** A port nothing listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
@@ -71,7 +72,15 @@ export function fakeClock(startMs = FIXTURE_NOW): Clock & { sleeps: number[]; ad
 /** The agent's collect step on `stateDir` at the fixtures' time, with no gateway unless given. */
 export async function collect(
   stateDir: string,
-  options: { state?: AgentState; nowMs?: number; gatewayPort?: number; env?: NodeJS.ProcessEnv; busyTimeoutMs?: number; scanBufferBytes?: number } = {},
+  options: {
+    state?: AgentState;
+    nowMs?: number;
+    gatewayPort?: number;
+    env?: NodeJS.ProcessEnv;
+    busyTimeoutMs?: number;
+    scanBufferBytes?: number;
+    securityAudit?: boolean;
+  } = {},
 ): Promise<Collected> {
   const gatewayPort = options.gatewayPort ?? (await closedPort());
   return collectSnapshot({
@@ -83,5 +92,27 @@ export async function collect(
     busyTimeoutMs: options.busyTimeoutMs ?? 50,
     gatewayTimeoutMs: 500,
     scanBufferBytes: options.scanBufferBytes,
+    securityAudit: options.securityAudit,
   });
+}
+
+/**
+ * An npm-style OpenClaw install in a temporary prefix: `bin/openclaw` links to a package whose
+ * package.json names `version`, and the executable answers `security audit --json` with what the
+ * real release printed. Returns the bin directory, for PATH.
+ */
+export function fakeOpenClawInstall(version: FixtureVersion): string {
+  const prefix = tempDir('openclaw-install-');
+  const packageDir = join(prefix, 'lib', 'node_modules', 'openclaw');
+  mkdirSync(packageDir, { recursive: true });
+  writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: 'openclaw', version }));
+  const audit = fixtureFile(version, 'cli-out', 'security-audit.json');
+  writeFileSync(
+    join(packageDir, 'openclaw.sh'),
+    `#!/bin/sh\nPATH=/usr/bin:/bin\ncase "$*" in\n  "security audit --json") cat '${audit}'; exit 1 ;;\n  "--version") echo "OpenClaw ${version}" ;;\n  *) exit 2 ;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  mkdirSync(join(prefix, 'bin'));
+  symlinkSync(join(packageDir, 'openclaw.sh'), join(prefix, 'bin', 'openclaw'));
+  return join(prefix, 'bin');
 }
