@@ -17,8 +17,8 @@ import { resolveSyncToken } from './sync-token.ts';
 import { AGENT_VERSION } from './version.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
-/** One-shot runs retry for at most a minute: a cron run must not overlap the next one. */
-export const ONE_SHOT_RETRY_BUDGET_MS = 60_000;
+/** One-shot runs retry for at most a minute by default: a cron run must not overlap the next one. */
+export const DEFAULT_RETRY_FOR_SECONDS = 60;
 export const ONE_SHOT_MAX_ATTEMPTS = 4;
 
 export const USAGE = `Usage: deepclaw-agent [options]
@@ -33,6 +33,8 @@ Options:
   --openclaw-dir <path>   OpenClaw's state directory (default: $OPENCLAW_STATE_DIR or ~/.openclaw)
   --state-file <path>     the agent's own state (default: ~/.local/state/deepclaw-agent/state.json)
   --token-file <path>     read the sync token from this file (must not be readable by others)
+  --retry-for <duration>  how long a one-shot run retries a busy or unreachable server (default 1m;
+                          0s: no retries)
   --security-audit        include the counts of \`openclaw security audit\` (runs it at most hourly)
   -v, --verbose           say what was sent
   -h, --help              show this help
@@ -59,6 +61,7 @@ interface CliOptions {
   openclawDir: string;
   statePath: string;
   tokenFile?: string;
+  retryForSeconds: number;
   securityAudit: boolean;
   verbose: boolean;
 }
@@ -96,7 +99,7 @@ export async function runAgentCli(argv: string[], deps: CliDependencies): Promis
     };
     const release = lockStateFile(options.statePath);
     try {
-      return options.loop ? await runLoop(settings, deps) : await runOneShot(settings, deps);
+      return options.loop ? await runLoop(settings, deps) : await runOneShot(settings, deps, options.retryForSeconds * 1000);
     } finally {
       release();
     }
@@ -122,8 +125,8 @@ async function printSnapshot(options: CliOptions, deps: CliDependencies): Promis
   return EXIT.ok;
 }
 
-async function runOneShot(settings: SyncSettings, deps: CliDependencies): Promise<ExitCode> {
-  const outcome = await runSync(settings, deps, { budgetMs: ONE_SHOT_RETRY_BUDGET_MS, maxAttempts: ONE_SHOT_MAX_ATTEMPTS });
+async function runOneShot(settings: SyncSettings, deps: CliDependencies, retryBudgetMs: number): Promise<ExitCode> {
+  const outcome = await runSync(settings, deps, { budgetMs: retryBudgetMs, maxAttempts: retryBudgetMs > 0 ? ONE_SHOT_MAX_ATTEMPTS : 1 });
   return outcome.ok ? EXIT.ok : fail(deps, outcome.error);
 }
 
@@ -179,6 +182,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'hel
       'openclaw-dir': { type: 'string' },
       'state-file': { type: 'string' },
       'token-file': { type: 'string' },
+      'retry-for': { type: 'string' },
       'security-audit': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
@@ -188,16 +192,18 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'hel
   if (values.help) return 'help';
   if (values.version) return 'version';
   if (values.print && values.loop) throw new Error('--print shows one snapshot; it cannot be combined with --loop');
-  for (const flag of ['openclaw-dir', 'state-file', 'token-file', 'interval'] as const) {
+  if (values.loop && values['retry-for'] !== undefined) throw new Error('--retry-for is for one-shot runs; --loop retries on its own schedule');
+  for (const flag of ['openclaw-dir', 'state-file', 'token-file', 'interval', 'retry-for'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new Error(`--${flag} needs a value`);
   }
   return {
     print: values.print ?? false,
     loop: values.loop ?? false,
-    intervalSeconds: values.interval === undefined ? DEFAULT_INTERVAL_SECONDS : parseInterval(values.interval),
+    intervalSeconds: values.interval === undefined ? DEFAULT_INTERVAL_SECONDS : parseDuration(values.interval, '--interval', 10, 86_400),
     openclawDir: values['openclaw-dir'] ?? defaultStateDir(env),
     statePath: values['state-file'] ?? defaultStatePath(env),
     tokenFile: values['token-file'],
+    retryForSeconds: values['retry-for'] === undefined ? DEFAULT_RETRY_FOR_SECONDS : parseDuration(values['retry-for'], '--retry-for', 0, 3600),
     securityAudit: values['security-audit'] ?? false,
     verbose: values.verbose ?? false,
   };
@@ -205,18 +211,25 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'hel
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
-/** `90s`, `5m`, `1h30m`, or bare seconds; between 10 s and a day (what the contract accepts). */
-export function parseInterval(text: string): number {
+/** `90s`, `5m`, `1h30m`, or bare seconds, within [min, max] seconds. `--interval` takes 10 s to a day (the contract's range). */
+export function parseDuration(text: string, flag: string, minSeconds: number, maxSeconds: number): number {
   const trimmed = text.trim().toLowerCase();
   let seconds: number;
   if (/^\d+$/.test(trimmed)) seconds = Number(trimmed);
   else {
     const parts = [...trimmed.matchAll(/(\d+)([smhd])/g)];
     if (parts.length === 0 || parts.map((part) => part[0]).join('') !== trimmed) {
-      throw new Error(`--interval "${text}" is not a duration; use a number with a unit, like 90s, 5m or 1h`);
+      throw new Error(`${flag} "${text}" is not a duration; use a number with a unit, like 90s, 5m or 1h`);
     }
     seconds = parts.reduce((sum, part) => sum + Number(part[1]) * UNIT_SECONDS[part[2]!]!, 0);
   }
-  if (seconds < 10 || seconds > 86_400) throw new Error(`--interval must be between 10s and 1d, not ${text}`);
+  if (seconds < minSeconds || seconds > maxSeconds) throw new Error(`${flag} must be between ${durationText(minSeconds)} and ${durationText(maxSeconds)}, not ${text}`);
   return seconds;
+}
+
+function durationText(seconds: number): string {
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
 }
