@@ -97,7 +97,11 @@ export function saveAgentState(path: string, state: AgentState): void {
     renameSync(temporary, path);
     syncDirectory(dir);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // the directory itself is the problem; nothing was left behind
+    }
     throw new AgentError(
       'state_unwritable',
       `cannot write the agent state file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); fix its directory's permissions or pass --state-file`,

@@ -218,7 +218,7 @@ class Json5Reader {
 
   private readNumber(): number {
     const rest = this.text.slice(this.position);
-    const match = /^[-+]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/.exec(rest);
+    const match = /^[-+]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+|(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)/.exec(rest);
     if (!match) return this.fail('invalid number');
     const literal = match[0];
     const next = this.text[this.position + literal.length];
