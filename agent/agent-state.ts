@@ -89,7 +89,7 @@ export function saveAgentState(path: string, state: AgentState): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const fd = openSync(temporary, 'w', 0o600);
     try {
-      writeSync(fd, JSON.stringify(state));
+      writeStateJson(fd, state);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -108,6 +108,22 @@ export function saveAgentState(path: string, state: AgentState): void {
       EXIT.localState,
     );
   }
+}
+
+/**
+ * The same text as JSON.stringify(state), written hour by hour: the usage window's hashes are
+ * megabytes on a busy gateway, and one string of all of it would be the agent's largest
+ * allocation of the whole sync.
+ */
+function writeStateJson(fd: number, state: AgentState): void {
+  const { usage, ...rest } = state;
+  writeSync(fd, `${JSON.stringify(rest).slice(0, -1)},"usage":{"hours":{`);
+  let separator = '';
+  for (const [hour, bucket] of Object.entries(usage.hours)) {
+    writeSync(fd, `${separator}${JSON.stringify(hour)}:${JSON.stringify(bucket)}`);
+    separator = ',';
+  }
+  writeSync(fd, '}}}');
 }
 
 function syncDirectory(dir: string): void {

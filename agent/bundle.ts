@@ -32,10 +32,10 @@ const englishOnlyZodLocales: Plugin = {
   },
 };
 
-export async function bundleAgent(outfile = AGENT_BUNDLE_PATH): Promise<{ path: string; bytes: number; sha256: string }> {
+export async function bundleAgent(outfile = AGENT_BUNDLE_PATH, entryPoint = 'agent/main.ts'): Promise<{ path: string; bytes: number; sha256: string }> {
   await build({
     absWorkingDir: ROOT,
-    entryPoints: ['agent/main.ts'],
+    entryPoints: [entryPoint],
     outfile,
     bundle: true,
     platform: 'node',

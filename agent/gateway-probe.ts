@@ -7,7 +7,6 @@
  * certificate, which is fine to accept for a health check of our own loopback.
  */
 import * as http from 'node:http';
-import * as https from 'node:https';
 import { safeToken } from './openclaw/values.ts';
 
 export const GATEWAY_PROBE_TIMEOUT_MS = 2000;
@@ -53,9 +52,10 @@ export async function probeGateway(options: { host?: string; port: number; tls?:
   return result;
 }
 
-function get(options: { host: string; port: number; tls?: boolean; timeoutMs: number }, path: string): Promise<ProbeAnswer | undefined> {
+async function get(options: { host: string; port: number; tls?: boolean; timeoutMs: number }, path: string): Promise<ProbeAnswer | undefined> {
+  // TLS is loaded only for a gateway that uses it: it costs memory every other host would waste.
+  const client = options.tls ? await import('node:https') : http;
   return new Promise((resolve) => {
-    const client = options.tls ? https : http;
     let settled = false;
     const finish = (answer: ProbeAnswer | undefined) => {
       if (settled) return;

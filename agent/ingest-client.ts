@@ -8,9 +8,10 @@ import type { IngestErrorBody, SnapshotAccepted } from '../ingest/contract.ts';
 import { AgentError } from './agent-error.ts';
 import { parseRetryAfter } from './backoff.ts';
 import { EXIT } from './exit-codes.ts';
+import type { Fetch, HttpAnswer } from './http-post.ts';
 import { AGENT_VERSION } from './version.ts';
 
-export type Fetch = typeof globalThis.fetch;
+export type { Fetch };
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_LISTED_PATHS = 10;
@@ -29,7 +30,7 @@ export async function postSnapshot(options: {
   timeoutMs?: number;
 }): Promise<SendOutcome> {
   const { endpoint } = options;
-  let response: Response;
+  let response: HttpAnswer;
   try {
     response = await options.fetch(endpoint, {
       method: 'POST',
@@ -94,7 +95,7 @@ export async function postSnapshot(options: {
   return { kind: 'final', error: new AgentError('snapshot_rejected', `the server refused the snapshot (${status} ${code})${said}`, EXIT.snapshotRejected) };
 }
 
-async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {
+async function readJson(response: HttpAnswer): Promise<Record<string, unknown> | undefined> {
   try {
     const parsed: unknown = JSON.parse(await response.text());
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
@@ -107,6 +108,8 @@ async function readJson(response: Response): Promise<Record<string, unknown> | u
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if ((error as Error).name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
   if (cause?.code) return cause.code;
   return oneLine(cause?.message ?? (error as Error).message ?? 'network error', 200);
 }

@@ -6,6 +6,7 @@
  */
 import { runAgentCli } from './cli.ts';
 import { systemClock } from './clock.ts';
+import { httpPost } from './http-post.ts';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
@@ -22,7 +23,7 @@ process.exitCode = await runAgentCli(process.argv.slice(2), {
   env: process.env,
   clock: systemClock,
   random: Math.random,
-  fetch: globalThis.fetch,
+  fetch: httpPost,
   stdout: process.stdout,
   stderr: process.stderr,
   signal: stop.signal,

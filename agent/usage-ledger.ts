@@ -11,6 +11,7 @@
  * state file only when a call for that hour arrives: a repeat sync touches one or two hours.
  */
 import { USAGE_WINDOW_HOURS, type UsageBucket } from '../ingest/contract.ts';
+import { HashSet53 } from './hash-set53.ts';
 import type { ModelCall } from './openclaw/model-call.ts';
 
 const HOUR_MS = 3_600_000;
@@ -35,7 +36,7 @@ interface HourBucket {
   models: Map<string, UsageCounters>;
   /** base64 of a Float64Array of hashes, until the hour is touched. */
   seenEncoded?: string;
-  seen?: Set<number>;
+  seen?: HashSet53;
 }
 
 export type RecordOutcome = 'counted' | 'duplicate' | 'outside-window';
@@ -75,11 +76,8 @@ export class UsageLedger {
       bucket = { models: new Map() };
       this.hours.set(hourMs, bucket);
     }
-    if (call.dedupKey !== undefined) {
-      const seen = seenSetOf(bucket);
-      const hash = hash53(call.dedupKey);
-      if (seen.has(hash)) return 'duplicate';
-      seen.add(hash);
+    if (call.entryId !== undefined) {
+      if (!seenSetOf(bucket).add(hash53(call.entryId, call.atMs))) return 'duplicate';
     }
     let counters = bucket.models.get(call.model);
     if (!counters) {
@@ -131,38 +129,45 @@ function roundUsd(value: number): number {
   return Number(value.toFixed(10));
 }
 
-function seenSetOf(bucket: HourBucket): Set<number> {
+function seenSetOf(bucket: HourBucket): HashSet53 {
   if (!bucket.seen) {
-    bucket.seen = bucket.seenEncoded ? decodeHashes(bucket.seenEncoded) : new Set();
+    bucket.seen = bucket.seenEncoded ? decodeHashes(bucket.seenEncoded) : new HashSet53();
     bucket.seenEncoded = undefined;
   }
   return bucket.seen;
 }
 
-function encodeHashes(hashes: Set<number>): string | undefined {
+function encodeHashes(hashes: HashSet53): string | undefined {
   if (hashes.size === 0) return undefined;
-  return Buffer.from(Float64Array.from(hashes).buffer).toString('base64');
+  return Buffer.from(hashes.toArray().buffer).toString('base64');
 }
 
-function decodeHashes(encoded: string): Set<number> {
+function decodeHashes(encoded: string): HashSet53 {
   const bytes = Buffer.from(encoded, 'base64');
   // Copy into a fresh, 8-byte aligned buffer: pooled Buffers may start at any offset.
   const aligned = new Uint8Array(bytes.length - (bytes.length % 8));
   aligned.set(bytes.subarray(0, aligned.length));
-  return new Set(new Float64Array(aligned.buffer));
+  const hashes = new Float64Array(aligned.buffer);
+  return HashSet53.from(hashes, hashes.length);
 }
 
 /**
- * A 53-bit string hash (the cyrb53 construction: two multiplicative 32-bit lanes mixed at the end)
- * that fits a JS number exactly. Collisions among the entries of one hour are ~n²/2^54: none.
+ * A 53-bit hash of a string and, optionally, a number (the cyrb53 construction: two multiplicative
+ * 32-bit lanes mixed at the end) that fits a JS number exactly. Collisions among the entries of
+ * one hour are ~n²/2^54: none. The number is mixed in as two more "characters", so no key string
+ * is built per model call.
  */
-export function hash53(text: string): number {
+export function hash53(text: string, tail?: number): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
+  const mix = (code: number) => {
     h1 = Math.imul(h1 ^ code, 2654435761);
     h2 = Math.imul(h2 ^ code, 1597334677);
+  };
+  for (let index = 0; index < text.length; index += 1) mix(text.charCodeAt(index));
+  if (tail !== undefined) {
+    mix(tail % 4294967296 | 0);
+    mix(Math.floor(tail / 4294967296) | 0);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);

@@ -11,7 +11,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { hash53, type UsageLedger } from '../usage-ledger.ts';
-import { scanJsonl } from './jsonl-scanner.ts';
+import { scanBuffer, scanJsonl } from './jsonl-scanner.ts';
 import { ASSISTANT_MARKER, modelCallFromLine } from './model-call.ts';
 
 export interface FileCursor {
@@ -52,6 +52,7 @@ export function readJsonTranscripts(options: {
   const byInode = new Map<string, FileCursor>();
   for (const cursor of Object.values(options.cursors)) byInode.set(`${cursor.dev}:${cursor.ino}`, cursor);
   const next: FileCursors = {};
+  const buffer = scanBuffer(options.scanBufferBytes);
 
   for (const dir of options.sessionDirs) {
     for (const name of listTranscripts(dir)) {
@@ -81,7 +82,7 @@ export function readJsonTranscripts(options: {
           path,
           fromOffset: offset,
           pattern: ASSISTANT_MARKER,
-          bufferBytes: options.scanBufferBytes,
+          buffer,
           onCandidate(line) {
             const call = modelCallFromLine(line);
             if (call === 'corrupt') stats.corruptLines += 1;

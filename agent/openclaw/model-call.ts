@@ -14,8 +14,11 @@ import { asRecord, epochMs, nonNegativeInteger, nonNegativeNumber } from './valu
 export const ASSISTANT_MARKER = Buffer.from('"assistant"');
 
 export interface ModelCall {
-  /** Identifies the entry across files and rows (reset archives, forks), for deduplication. */
-  dedupKey?: string;
+  /**
+   * The transcript entry's id. With `atMs` it identifies the call across files and rows (reset
+   * archives, forks), for deduplication: the id alone is 8 hex digits in older releases.
+   */
+  entryId?: string;
   atMs: number;
   /** `provider/model` */
   model: string;
@@ -51,8 +54,7 @@ export function modelCallFromEntry(entry: unknown): ModelCall | undefined {
   const cost = asRecord(usage?.cost);
   const id = typeof record.id === 'string' && record.id.length > 0 && record.id.length <= 128 ? record.id : undefined;
   return {
-    // The id alone is 8 hex digits in older releases; with the timestamp it is unique in practice.
-    dedupKey: id === undefined ? undefined : `${id}|${atMs}`,
+    entryId: id,
     atMs,
     model: modelLabel(message.provider, message.model),
     inputTokens: nonNegativeInteger(usage?.input) ?? 0,

@@ -9,7 +9,6 @@
  * The result is cached by the executable's path and mtime in the agent state file, so the slow
  * path runs once per upgrade, not once per sync.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -74,7 +73,8 @@ function versionFromPackage(realExecutable: string): string | undefined {
   return undefined;
 }
 
-function versionFromCli(executable: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function versionFromCli(executable: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(executable, ['--version'], { timeout: CLI_TIMEOUT_MS, env, maxBuffer: 64 * 1024 }, (error, stdout) => {
       resolve(error ? undefined : VERSION_PATTERN.exec(String(stdout))?.[1]);

@@ -3,7 +3,6 @@
  * the install. Only the severity counts and the check ids are kept. It starts the OpenClaw CLI
  * (seconds), so the agent runs it at most once an hour and reuses the answer in between.
  */
-import { execFile } from 'node:child_process';
 import { findExecutable } from './openclaw-version.ts';
 import { asRecord, nonNegativeInteger } from './values.ts';
 
@@ -17,9 +16,10 @@ export interface AuditSummary {
   checkIds: string[];
 }
 
-export function runSecurityAudit(env: NodeJS.ProcessEnv, timeoutMs = AUDIT_TIMEOUT_MS): Promise<AuditSummary | { problem: string }> {
+export async function runSecurityAudit(env: NodeJS.ProcessEnv, timeoutMs = AUDIT_TIMEOUT_MS): Promise<AuditSummary | { problem: string }> {
   const executable = findExecutable(env);
-  if (!executable) return Promise.resolve({ problem: 'openclaw is not on PATH (set OPENCLAW_BIN); skipped the security audit' });
+  if (!executable) return { problem: 'openclaw is not on PATH (set OPENCLAW_BIN); skipped the security audit' };
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(executable, ['security', 'audit', '--json'], { timeout: timeoutMs, env, maxBuffer: 8 * 1024 * 1024 }, (error, stdout) => {
       // The audit exits non-zero when it finds criticals; its JSON is still on stdout.

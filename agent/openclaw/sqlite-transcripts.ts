@@ -10,11 +10,11 @@
  * that are compressed or mention "assistant", and were written inside the usage window, reach JS.
  */
 import { statSync } from 'node:fs';
-import * as zlib from 'node:zlib';
 import { hash53, type UsageLedger } from '../usage-ledger.ts';
 import { ASSISTANT_MARKER, modelCallFromEntry, modelCallFromLine, type ModelCall } from './model-call.ts';
 import { readDatabase, tableColumns, type Database } from './sqlite.ts';
 import { UnsupportedLayoutError } from './unsupported-layout.ts';
+import { decompressRow } from './zstd.ts';
 
 export interface RowCursor {
   dev: number;
@@ -92,7 +92,7 @@ function callFromRow(row: { text: string | null; packed?: Uint8Array | null }, s
   stats.compressedRows += 1;
   let bytes: Buffer;
   try {
-    bytes = zlib.zstdDecompressSync(row.packed);
+    bytes = decompressRow(row.packed);
   } catch {
     stats.corruptRows += 1;
     return undefined;

@@ -7,7 +7,7 @@ const NOW = Date.parse('2026-11-21T20:45:00Z');
 const HOUR = 3_600_000;
 
 function call(overrides: Partial<ModelCall> = {}): ModelCall {
-  return { dedupKey: `k${Math.random()}`, atMs: NOW, model: 'p/m', inputTokens: 10, outputTokens: 1, cacheReadTokens: 2, cacheWriteTokens: 3, costUsd: 0.1, error: false, ...overrides };
+  return { entryId: `k${Math.random()}`, atMs: NOW, model: 'p/m', inputTokens: 10, outputTokens: 1, cacheReadTokens: 2, cacheWriteTokens: 3, costUsd: 0.1, error: false, ...overrides };
 }
 
 describe('UsageLedger', () => {
@@ -34,11 +34,11 @@ describe('UsageLedger', () => {
 
   it('counts an entry once, also after a round trip through the state file', () => {
     const ledger = new UsageLedger(undefined, NOW);
-    expect(ledger.record(call({ dedupKey: 'abc|1' }))).toBe('counted');
-    expect(ledger.record(call({ dedupKey: 'abc|1' }))).toBe('duplicate');
+    expect(ledger.record(call({ entryId: 'abc1' }))).toBe('counted');
+    expect(ledger.record(call({ entryId: 'abc1' }))).toBe('duplicate');
     const restored = new UsageLedger(JSON.parse(JSON.stringify(ledger.toState())), NOW + 60_000);
-    expect(restored.record(call({ dedupKey: 'abc|1' }))).toBe('duplicate');
-    expect(restored.record(call({ dedupKey: 'abc|2' }))).toBe('counted');
+    expect(restored.record(call({ entryId: 'abc1' }))).toBe('duplicate');
+    expect(restored.record(call({ entryId: 'abc2' }))).toBe('counted');
     expect(restored.buckets(NOW)[0]!.runs).toBe(2);
   });
 
@@ -57,7 +57,7 @@ describe('UsageLedger', () => {
   });
 
   it('hashes to 53-bit integers', () => {
-    const hashes = new Set(Array.from({ length: 10_000 }, (_, index) => hash53(`entry-${index}|1795292653671`)));
+    const hashes = new Set(Array.from({ length: 10_000 }, (_, index) => hash53(`entry-${index % 100}`, 1795292653671 + Math.floor(index / 100))));
     expect(hashes.size).toBe(10_000);
     for (const hash of hashes) expect(Number.isSafeInteger(hash) && hash >= 0).toBe(true);
   });
