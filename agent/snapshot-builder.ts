@@ -82,7 +82,7 @@ export function buildSnapshot(parts: SnapshotParts): BuiltSnapshot {
       ...(parts.sessions.byChannel ? { byChannel: { ...parts.sessions.byChannel } } : {}),
     },
     usage: parts.usage.map(usageBucket),
-    cron: parts.cron.slice(0, MAX_CRON_JOBS).map(cronJob),
+    cron: uniqueById(parts.cron).slice(0, MAX_CRON_JOBS).map(cronJob),
     security: security(parts.security),
   };
 
@@ -92,6 +92,12 @@ export function buildSnapshot(parts: SnapshotParts): BuiltSnapshot {
     throw new AgentError('invalid_snapshot', `the agent built a snapshot the contract refuses (${paths.join(', ')}); this is a bug, please report it`, EXIT.internal);
   }
   return fitToLimit(snapshot);
+}
+
+/** A job id twice (a hand-edited jobs.json, two stores) is ambiguous to the service: the first one stands. */
+function uniqueById(jobs: CronJobState[]): CronJobState[] {
+  const seen = new Set<string>();
+  return jobs.filter((job) => !seen.has(job.id) && seen.add(job.id));
 }
 
 function usageBucket(bucket: UsageBucket): UsageBucket {

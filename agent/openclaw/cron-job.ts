@@ -16,6 +16,8 @@ export interface CronRunRecord {
 }
 
 const STATUSES = new Set(['ok', 'error', 'skipped']);
+/** The contract's ceiling; a job failing longer than that is failing, whatever the exact count. */
+const MAX_CONSECUTIVE_ERRORS = 1_000_000_000;
 
 export function cronJobState(job: Record<string, unknown>, state: Record<string, unknown> | undefined, lastRun?: CronRunRecord): CronJobState | undefined {
   const rawId = job.id;
@@ -35,7 +37,7 @@ export function cronJobState(job: Record<string, unknown>, state: Record<string,
     name: jobName(job.name, id),
     enabled,
     schedule: schedule(job.schedule),
-    consecutiveErrors: nonNegativeInteger(stateRecord.consecutiveErrors) ?? 0,
+    consecutiveErrors: Math.min(nonNegativeInteger(stateRecord.consecutiveErrors) ?? 0, MAX_CONSECUTIVE_ERRORS),
   };
   if (lastRunAtMs !== undefined) result.lastRunAt = isoFromMs(lastRunAtMs);
   if (status) result.lastStatus = status;
