@@ -2,7 +2,7 @@
  * A set of 53-bit hashes in one Float64Array (open addressing, linear probing). The usage ledger
  * remembers one hash per counted model call of the window — hundreds of thousands on a busy
  * gateway — and a JS Set<number> spends ~40 bytes on each (a boxed double plus its table entry);
- * this spends 16 at most.
+ * this spends at most ~11 (load factor kept between 3/8 and 3/4).
  */
 export class HashSet53 {
   private slots: Float64Array;
@@ -10,7 +10,7 @@ export class HashSet53 {
 
   constructor(expected = 8) {
     let capacity = 16;
-    while (capacity < expected * 2) capacity *= 2;
+    while (capacity * 3 < expected * 4) capacity *= 2;
     this.slots = new Float64Array(capacity);
   }
 
@@ -36,7 +36,7 @@ export class HashSet53 {
 
   /** False when the hash was already there. */
   add(hash: number): boolean {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if ((this.count + 1) * 4 > this.slots.length * 3) this.grow();
     const stored = hash + 1;
     const mask = this.slots.length - 1;
     for (let index = hash % this.slots.length; ; index = (index + 1) & mask) {
