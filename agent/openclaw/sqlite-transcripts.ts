@@ -69,9 +69,12 @@ export function readSqliteTranscripts(options: {
         (stamped ? ' AND created_at >= ?' : '') +
         ' ORDER BY rowid';
       const parameters = stamped ? [start, maxRowid, ledger.windowStart - CREATED_AT_SLACK_MS] : [start, maxRowid];
-      for (const row of db.prepare(sql).iterate(...parameters) as Iterable<{ text: string | null; packed?: Uint8Array | null }>) {
+      const statement = db.prepare(sql);
+      // Rows as arrays: no object (and no hidden class) per row.
+      statement.setReturnArrays(true);
+      for (const [text, packed] of statement.iterate(...parameters) as Iterable<[string | null, Uint8Array | null | undefined]>) {
         stats.rowsRead += 1;
-        const call = callFromRow(row, stats);
+        const call = callFromRow(text, packed, stats);
         if (call) ledger.record(call);
       }
     }
@@ -79,20 +82,20 @@ export function readSqliteTranscripts(options: {
   });
 }
 
-function callFromRow(row: { text: string | null; packed?: Uint8Array | null }, stats: SqliteTranscriptStats): ModelCall | undefined {
-  if (typeof row.text === 'string') {
-    const call = modelCallFromLine(row.text);
+function callFromRow(text: string | null, packed: Uint8Array | null | undefined, stats: SqliteTranscriptStats): ModelCall | undefined {
+  if (typeof text === 'string') {
+    const call = modelCallFromLine(text);
     if (call === 'corrupt') {
       stats.corruptRows += 1;
       return undefined;
     }
     return call;
   }
-  if (!row.packed) return undefined;
+  if (!packed) return undefined;
   stats.compressedRows += 1;
   let bytes: Buffer;
   try {
-    bytes = decompressRow(row.packed);
+    bytes = decompressRow(packed);
   } catch {
     stats.corruptRows += 1;
     return undefined;

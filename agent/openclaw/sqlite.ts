@@ -47,7 +47,10 @@ function sqlite(): typeof import('node:sqlite') {
 
 export function openReadOnly(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Database {
   const { DatabaseSync } = sqlite();
-  return new DatabaseSync(path, { readOnly: true, timeout: busyTimeoutMs });
+  const db = new DatabaseSync(path, { readOnly: true, timeout: busyTimeoutMs });
+  // Reads are one forward pass; SQLite's default 2 MB page cache would only hold pages already read.
+  db.exec('PRAGMA cache_size = -256');
+  return db;
 }
 
 /** SQLITE_BUSY (5) or SQLITE_LOCKED (6). */

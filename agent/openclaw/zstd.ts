@@ -4,7 +4,7 @@
  * Each `zstdDecompressSync` call leaves a native zstd context (~350 KB) that is released only
  * when V8 collects the small JS object that owns it, and V8 does not count that memory: on a
  * database with tens of thousands of compressed rows, the contexts piled up to 50+ MB of RSS.
- * So after every 64 decompressions the agent asks for a minor (young-generation) collection —
+ * So after every 32 decompressions the agent asks for a minor (young-generation) collection —
  * about a tenth of a millisecond, and it keeps the agent's memory flat. The collector is reached
  * the documented way (`--expose-gc`, set at run time; a new context then has `gc`); should that
  * ever be unavailable, decompression still works, only with a larger footprint.
@@ -13,7 +13,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as zlib from 'node:zlib';
 
-const COLLECT_EVERY = 64;
+const COLLECT_EVERY = 32;
 let sinceCollect = 0;
 let collect: ((options: { type: 'minor' }) => void) | null | undefined;
 
