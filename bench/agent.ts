@@ -92,7 +92,7 @@ async function benchEra(era: 'json' | 'sqlite', gatewayPort: number): Promise<Er
   console.log(`[${era}] repeat sync after 1 MB more: ${repeat.syncMs.toFixed(1)} ms, peak RSS ${repeat.peakRssMb.toFixed(1)} MB, ${repeat.runs - first.runs} new model calls`);
   if (repeat.runs - first.runs !== generator.modelCalls - before) throw new Error(`[${era}] the repeat sync counted ${repeat.runs - first.runs} new calls, ${generator.modelCalls - before} were written`);
 
-  if (!process.env.BENCH_KEEP) rmSync(join(work, era), { recursive: true, force: true });
+  rmSync(join(work, era), { recursive: true, force: true });
   return { dataMb, baselineMBps, firstSyncMs: first.syncMs, firstSyncMBps, repeatSyncMs: repeat.syncMs, peakRssMb: Math.max(first.peakRssMb, repeat.peakRssMb), runs: repeat.runs };
 }
 
@@ -365,7 +365,7 @@ async function main(): Promise<void> {
     );
   } finally {
     ingest.close();
-    if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
