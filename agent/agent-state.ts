@@ -20,7 +20,7 @@ import { EXIT } from './exit-codes.ts';
 import type { ReadCursors } from './openclaw/read-openclaw.ts';
 import type { VersionCache } from './openclaw/openclaw-version.ts';
 import type { AuditSummary } from './openclaw/security-audit.ts';
-import type { UsageLedgerState } from './usage-ledger.ts';
+import { encodeSeen, type UsageLedgerState } from './usage-ledger.ts';
 
 export const STATE_FORMAT = 'deepclaw-agent.state/v1';
 
@@ -111,16 +111,22 @@ export function saveAgentState(path: string, state: AgentState): void {
 }
 
 /**
- * The same text as JSON.stringify(state), written hour by hour: the usage window's hashes are
- * megabytes on a busy gateway, and one string of all of it would be the agent's largest
- * allocation of the whole sync.
+ * The same text as JSON.stringify(state), written hour by hour, each hour's hashes encoded just
+ * before they are written: the window's hashes are megabytes on a busy gateway, and all of them as
+ * strings at once would be the agent's largest allocation of the whole sync.
  */
 function writeStateJson(fd: number, state: AgentState): void {
   const { usage, ...rest } = state;
   writeSync(fd, `${JSON.stringify(rest).slice(0, -1)},"usage":{"hours":{`);
   let separator = '';
-  for (const [hour, bucket] of Object.entries(usage.hours)) {
-    writeSync(fd, `${separator}${JSON.stringify(hour)}:${JSON.stringify(bucket)}`);
+  for (const [hour, { models, seen }] of Object.entries(usage.hours)) {
+    writeSync(fd, `${separator}${JSON.stringify(hour)}:{"models":${JSON.stringify(models)}`);
+    if (seen !== undefined) {
+      writeSync(fd, ',"seen":"');
+      writeSync(fd, encodeSeen(seen));
+      writeSync(fd, '"');
+    }
+    writeSync(fd, '}');
     separator = ',';
   }
   writeSync(fd, '}}}');

@@ -27,9 +27,13 @@ export interface UsageCounters {
   missingCost: number;
 }
 
-/** What the state file keeps: per hour (ISO), the counters per model and the seen-entry hashes. */
+/**
+ * What the state file keeps: per hour (ISO), the counters per model and the seen-entry hashes —
+ * base64 as stored, or the live set of an hour this sync touched, encoded only when written
+ * (encodeSeen), one hour at a time.
+ */
 export interface UsageLedgerState {
-  hours: Record<string, { models: Record<string, UsageCounters>; seen?: string }>;
+  hours: Record<string, { models: Record<string, UsageCounters>; seen?: string | HashSet53 }>;
 }
 
 interface HourBucket {
@@ -59,7 +63,9 @@ export class UsageLedger {
     for (const [hourIso, stored] of Object.entries(state?.hours ?? {})) {
       const hourMs = Date.parse(hourIso);
       if (Number.isNaN(hourMs) || hourMs < this.windowStartMs) continue;
-      this.hours.set(hourMs, { models: new Map(Object.entries(stored.models ?? {}).map(([model, counters]) => [model, { ...counters }])), seenEncoded: stored.seen });
+      const models = new Map(Object.entries(stored.models ?? {}).map(([model, counters]) => [model, { ...counters }]));
+      // A live set (state handed over in memory, not through the file) is copied, never shared.
+      this.hours.set(hourMs, stored.seen instanceof HashSet53 ? { models, seen: HashSet53.from(stored.seen.toArray()) } : { models, seenEncoded: stored.seen });
     }
   }
 
@@ -117,7 +123,7 @@ export class UsageLedger {
     const hours: UsageLedgerState['hours'] = {};
     for (const hourMs of [...this.hours.keys()].sort((a, b) => a - b)) {
       const bucket = this.hours.get(hourMs)!;
-      const seen = bucket.seen ? encodeHashes(bucket.seen) : bucket.seenEncoded;
+      const seen = bucket.seen && bucket.seen.size > 0 ? bucket.seen : bucket.seenEncoded;
       hours[new Date(hourMs).toISOString()] = { models: Object.fromEntries(bucket.models), ...(seen ? { seen } : {}) };
     }
     return { hours };
@@ -137,9 +143,9 @@ function seenSetOf(bucket: HourBucket): HashSet53 {
   return bucket.seen;
 }
 
-function encodeHashes(hashes: HashSet53): string | undefined {
-  if (hashes.size === 0) return undefined;
-  return Buffer.from(hashes.toArray().buffer).toString('base64');
+/** The state file's form of an hour's hashes: base64 of their 8-byte doubles. */
+export function encodeSeen(seen: string | HashSet53): string {
+  return typeof seen === 'string' ? seen : Buffer.from(seen.toArray().buffer).toString('base64');
 }
 
 function decodeHashes(encoded: string): HashSet53 {

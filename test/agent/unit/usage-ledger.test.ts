@@ -1,7 +1,7 @@
 /** The cumulative usage ledger: window, dedup, state round trip, calls from the future. */
 import { describe, expect, it } from 'vitest';
 import type { ModelCall } from '../../../agent/openclaw/model-call.ts';
-import { hash53, UsageLedger, usageWindowStart } from '../../../agent/usage-ledger.ts';
+import { encodeSeen, hash53, UsageLedger, usageWindowStart, type UsageLedgerState } from '../../../agent/usage-ledger.ts';
 
 const NOW = Date.parse('2026-11-21T20:45:00Z');
 const HOUR = 3_600_000;
@@ -36,7 +36,11 @@ describe('UsageLedger', () => {
     const ledger = new UsageLedger(undefined, NOW);
     expect(ledger.record(call({ entryId: 'abc1' }))).toBe('counted');
     expect(ledger.record(call({ entryId: 'abc1' }))).toBe('duplicate');
-    const restored = new UsageLedger(JSON.parse(JSON.stringify(ledger.toState())), NOW + 60_000);
+    const state = ledger.toState();
+    const asStored: UsageLedgerState = {
+      hours: Object.fromEntries(Object.entries(state.hours).map(([hour, bucket]) => [hour, { models: bucket.models, ...(bucket.seen ? { seen: encodeSeen(bucket.seen) } : {}) }])),
+    };
+    const restored = new UsageLedger(JSON.parse(JSON.stringify(asStored)), NOW + 60_000);
     expect(restored.record(call({ entryId: 'abc1' }))).toBe('duplicate');
     expect(restored.record(call({ entryId: 'abc2' }))).toBe('counted');
     expect(restored.buckets(NOW)[0]!.runs).toBe(2);
