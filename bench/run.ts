@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const available = readdirSync(benchDir)
-  .filter((file) => file.endsWith('.ts') && file !== 'run.ts' && !file.startsWith('_'))
+  .filter((file) => file.endsWith('.ts') && file !== 'run.ts')
   .map((file) => file.replace(/\.ts$/, ''))
   .sort();
 

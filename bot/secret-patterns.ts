@@ -21,12 +21,14 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { kind: 'private_key', pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/ },
 ];
 
-/** The kind of the first credential found in `text`, if any. */
+const ANY_SECRET = new RegExp(SECRET_PATTERNS.map(({ pattern }) => pattern.source).join('|'));
+const ALL_SECRETS = new RegExp(ANY_SECRET.source, 'g');
+
+/** The kind of the first credential found in `text`, if any. One pass when there is none. */
 export function findSecretKind(text: string): string | undefined {
+  if (!ANY_SECRET.test(text)) return undefined;
   return SECRET_PATTERNS.find(({ pattern }) => pattern.test(text))?.kind;
 }
-
-const ALL_SECRETS = new RegExp(SECRET_PATTERNS.map(({ pattern }) => pattern.source).join('|'), 'g');
 
 /** `text` with every credential replaced by `[redacted]`. */
 export function redactSecrets(text: string): string {

@@ -11,8 +11,11 @@ export async function createIngestDependencies(
   storeOptions: Partial<SnapshotStoreOptions> = {},
 ): Promise<AppDependencies['ingest']> {
   const pool = await orm.em.getConnection().getNativeClient();
+  // PGlite serves every connection from one session, where prepared statement names collide.
+  const { rows } = await pool.query<{ version: string }>('select version()');
+  const preparedStatements = !rows[0]?.version.includes('PGlite');
   return {
-    store: new SnapshotStore(pool, { ...DEFAULT_STORE_OPTIONS, ...storeOptions }),
+    store: new SnapshotStore(pool, { ...DEFAULT_STORE_OPTIONS, preparedStatements, ...storeOptions }),
     rateLimiter: new RateLimiter({ burst: config.rateLimitBurst, refillSeconds: config.rateLimitRefillSeconds }),
     requestTimeoutMs: config.requestTimeoutMs,
   };

@@ -1,18 +1,18 @@
 /**
- * Accepting one validated snapshot: who sent it, is it clean, store it. The HTTP layer has
- * already checked the token's shape, the body's size, JSON and schema; everything here needs the
- * database or is the data-boundary policy itself.
+ * Accepting one validated snapshot: is it clean, who sent it, store it. The HTTP layer has
+ * already checked the token's shape, the body's size, JSON and schema; everything here is the
+ * data-boundary policy or needs the database.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Snapshot } from '../../ingest/contract.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { Instance, Workspace } from '../storage/entities/index.ts';
 import { inspectStrings } from './inspect-strings.ts';
-import type { SnapshotStore, TokenOwner } from './snapshot-store.ts';
+import type { SnapshotStore, TokenOwner, TokenRejection } from './snapshot-store.ts';
 
 export type AcceptOutcome =
   | { outcome: 'accepted'; replay: boolean; nextSyncBefore: Date; owner: TokenOwner }
-  | { outcome: 'token_rejected'; reason: 'unknown' | 'revoked' | 'expired' }
+  | { outcome: 'token_rejected'; reason: TokenRejection }
   | { outcome: 'secret_detected'; secretKind: string; path: string }
   | { outcome: 'unstorable_text'; path: string };
 
@@ -30,22 +30,22 @@ export interface IncomingSnapshot {
 }
 
 export async function acceptSnapshot(deps: AcceptDependencies, incoming: IncomingSnapshot): Promise<AcceptOutcome> {
-  const { snapshot, receivedAt } = incoming;
-  const lookup = await deps.store.lookupToken(incoming.tokenHash, receivedAt);
-  if (!lookup.ok) return { outcome: 'token_rejected', reason: lookup.reason };
-  const { owner } = lookup;
-
-  const problem = inspectStrings(snapshot);
-  if (problem?.problem === 'unstorable_text') return { outcome: 'unstorable_text', path: problem.path };
-  if (problem?.problem === 'secret') {
-    await recordDataBoundaryViolation(deps.em, owner, snapshot, problem.secretKind, problem.path, receivedAt);
+  const { snapshot, receivedAt, tokenHash } = incoming;
+  const problem = inspectStrings(snapshot, incoming.rawBody);
+  if (problem) {
+    // Rare path: a bad token still gets its 401 first, and a refused secret is audited against
+    // the instance whose token sent it.
+    const lookup = await deps.store.lookupToken(tokenHash, receivedAt);
+    if (!lookup.ok) return { outcome: 'token_rejected', reason: lookup.reason };
+    if (problem.problem === 'unstorable_text') return { outcome: 'unstorable_text', path: problem.path };
+    await recordDataBoundaryViolation(deps.em, lookup.owner, snapshot, problem.secretKind, problem.path, receivedAt);
     return { outcome: 'secret_detected', secretKind: problem.secretKind, path: problem.path };
   }
 
   const nextSyncBefore = nextSyncDeadline(receivedAt, snapshot.agent.intervalSeconds);
-  const stored = await deps.store.store({ instanceId: owner.instanceId, snapshot, rawBody: incoming.rawBody, receivedAt, nextSyncBefore });
-  if (!stored.stored) return { outcome: 'token_rejected', reason: 'unknown' };
-  return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner };
+  const stored = await deps.store.store({ tokenHash, snapshot, rawBody: incoming.rawBody, receivedAt, nextSyncBefore });
+  if (!stored.stored) return { outcome: 'token_rejected', reason: stored.reason };
+  return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner: stored.owner };
 }
 
 /**

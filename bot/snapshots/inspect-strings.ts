@@ -3,8 +3,10 @@
  * or keys) may look like a credential, and none may hold text Postgres cannot store (NUL, lone
  * UTF-16 surrogates), which would otherwise fail deep inside a write.
  *
- * The fast path gathers every string and runs one combined pattern over them; only when that finds
- * something does a second walk work out where, for the error's path.
+ * Fast path: when the JSON text has no `\u` escapes, every decoded string appears in it verbatim
+ * (other escapes — \" \\ \n … — are characters no credential pattern contains, and NUL or a lone
+ * surrogate can only be written as `\u`), so one combined pattern over the raw text decides. Only
+ * when that finds something, or the text has `\u` escapes, are the parsed strings walked.
  */
 import { findSecretKind } from '../secret-patterns.ts';
 
@@ -12,8 +14,11 @@ export type StringProblem =
   | { problem: 'secret'; secretKind: string; path: string }
   | { problem: 'unstorable_text'; path: string };
 
-/** The first problem found in `value`, or undefined when every string is fine. */
-export function inspectStrings(value: unknown): StringProblem | undefined {
+/** The first problem in `value` (parsed from `rawJson`), or undefined when every string is fine. */
+export function inspectStrings(value: unknown, rawJson?: string): StringProblem | undefined {
+  if (rawJson !== undefined && !rawJson.includes('\\u')) {
+    return findSecretKind(rawJson) === undefined ? undefined : locateProblem(value, '');
+  }
   const strings: string[] = [];
   collectStrings(value, strings);
   let unstorable = false;

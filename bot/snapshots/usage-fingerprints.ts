@@ -1,42 +1,45 @@
 /**
- * What this process last wrote for each (instance, hour, model) usage bucket, so a snapshot's
- * unchanged buckets — 46 of its 48 in a typical sync — cost no database work. Bounded: the least
- * recently synced instances are forgotten first (and simply written again next time).
+ * What this process last stored for each usage bucket of a sync token (a token belongs to exactly
+ * one instance), so a snapshot's unchanged buckets — 46 of its 48 in a typical sync — cost no
+ * database work. Bounded: the least recently synced tokens are forgotten first (and their buckets
+ * simply written again next time).
  */
 import type { UsageBucket } from '../../ingest/contract.ts';
 
 export class UsageFingerprints {
-  readonly #maxInstances: number;
-  /** Map order is recency order: touching an instance moves it to the end. */
-  readonly #byInstance = new Map<string, Map<string, string>>();
+  readonly #maxKeys: number;
+  /** Map order is recency order: touching a token moves it to the end. */
+  readonly #byKey = new Map<string, Map<string, string>>();
 
-  constructor(maxInstances: number) {
-    this.#maxInstances = maxInstances;
+  constructor(maxKeys: number) {
+    this.#maxKeys = maxKeys;
   }
 
-  isUnchanged(instanceId: string, hour: Date, bucket: UsageBucket): boolean {
-    return this.#byInstance.get(instanceId)?.get(bucketKey(hour, bucket)) === fingerprint(bucket);
+  isUnchanged(key: string, bucket: UsageBucket): boolean {
+    const known = this.#byKey.get(key)?.get(bucketKey(bucket));
+    return known !== undefined && known === fingerprint(bucket);
   }
 
-  remember(rows: { instanceId: string; hour: Date; bucket: UsageBucket }[]): void {
-    for (const { instanceId, hour, bucket } of rows) {
-      let buckets = this.#byInstance.get(instanceId);
+  remember(rows: { key: string; bucket: UsageBucket }[]): void {
+    for (const { key, bucket } of rows) {
+      let buckets = this.#byKey.get(key);
       if (buckets) {
-        this.#byInstance.delete(instanceId);
+        this.#byKey.delete(key);
       } else {
         buckets = new Map();
       }
-      this.#byInstance.set(instanceId, buckets);
-      buckets.set(bucketKey(hour, bucket), fingerprint(bucket));
+      this.#byKey.set(key, buckets);
+      buckets.set(bucketKey(bucket), fingerprint(bucket));
       // Buckets older than the 48-hour window never change again.
       if (buckets.size > 256) buckets.delete(buckets.keys().next().value!);
     }
-    while (this.#byInstance.size > this.#maxInstances) this.#byInstance.delete(this.#byInstance.keys().next().value!);
+    while (this.#byKey.size > this.#maxKeys) this.#byKey.delete(this.#byKey.keys().next().value!);
   }
 }
 
-function bucketKey(hour: Date, bucket: UsageBucket): string {
-  return `${hour.getTime()}|${bucket.model}`;
+/** By the hour's text as sent: an agent writes it the same way every time (a change only costs a rewrite). */
+function bucketKey(bucket: UsageBucket): string {
+  return `${bucket.hour}|${bucket.model}`;
 }
 
 function fingerprint(b: UsageBucket): string {
