@@ -11,6 +11,7 @@ import { errorBoundary } from './middleware/error-boundary.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { requestId } from './middleware/request-id.ts';
 import type { HttpMetrics } from './metrics.ts';
+import { agentDownloadRoutes } from './routes/agent-download.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   healthRoutes(router, deps);
   metricsRoutes(router, deps);
   snapshotRoutes(router, deps);
+  agentDownloadRoutes(router, deps);
 
   app.use(requestId());
   app.use(requestLog(deps));

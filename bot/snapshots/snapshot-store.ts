@@ -6,7 +6,8 @@
  * Raw SQL on MikroORM's own `pg` pool, not the unit of work: the entities define the schema and
  * the migrations; this file only writes rows in bulk.
  */
-import { deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw as deflateRawCallback } from 'node:zlib';
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import type { Snapshot } from '../../ingest/contract.ts';
 import { MicroBatcher } from '../micro-batcher.ts';
@@ -55,6 +56,7 @@ export const DEFAULT_STORE_OPTIONS: SnapshotStoreOptions = {
   preparedStatements: true,
 };
 
+const deflateRaw = promisify(deflateRawCallback);
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
 
 export class SnapshotStore {
@@ -153,6 +155,8 @@ export class SnapshotStore {
         sentUsage[idx]!.push({ key: item.tokenHash, bucket });
       }
     });
+    // Compression runs on libuv's thread pool, beside the event loop rather than on it.
+    const bodies = await Promise.all(batch.map((item) => deflateRaw(item.rawBody, { level: 1 })));
     const { rows } = await this.#query<IngestStatementRow>('store', INGEST_STATEMENT, [
       batch.map((_, idx) => idx),
       batch.map((item) => item.tokenHash),
@@ -161,7 +165,7 @@ export class SnapshotStore {
       batch.map((item) => item.receivedAt),
       batch.map((item) => item.snapshot.sentAt),
       batch.map((item) => item.nextSyncBefore),
-      batch.map((item) => deflateRawSync(item.rawBody, { level: 1 })),
+      bodies,
       batch.map((item) => item.snapshot.agent.version),
       batch.map((item) => item.snapshot.agent.intervalSeconds),
       batch.map((item) => JSON.stringify(item.snapshot.gateway)),

@@ -9,7 +9,7 @@ import type { UsageBucket } from '../../ingest/contract.ts';
 export class UsageFingerprints {
   readonly #maxKeys: number;
   /** Map order is recency order: touching a token moves it to the end. */
-  readonly #byKey = new Map<string, Map<string, string>>();
+  readonly #byKey = new Map<string, Map<string, UsageBucket>>();
 
   constructor(maxKeys: number) {
     this.#maxKeys = maxKeys;
@@ -17,7 +17,7 @@ export class UsageFingerprints {
 
   isUnchanged(key: string, bucket: UsageBucket): boolean {
     const known = this.#byKey.get(key)?.get(bucketKey(bucket));
-    return known !== undefined && known === fingerprint(bucket);
+    return known !== undefined && sameFigures(known, bucket);
   }
 
   remember(rows: { key: string; bucket: UsageBucket }[]): void {
@@ -29,7 +29,7 @@ export class UsageFingerprints {
         buckets = new Map();
       }
       this.#byKey.set(key, buckets);
-      buckets.set(bucketKey(bucket), fingerprint(bucket));
+      buckets.set(bucketKey(bucket), bucket);
       // Buckets older than the 48-hour window never change again.
       if (buckets.size > 256) buckets.delete(buckets.keys().next().value!);
     }
@@ -42,6 +42,16 @@ function bucketKey(bucket: UsageBucket): string {
   return `${bucket.hour}|${bucket.model}`;
 }
 
-function fingerprint(b: UsageBucket): string {
-  return `${b.runs}|${b.inputTokens}|${b.outputTokens}|${b.cacheReadTokens}|${b.cacheWriteTokens}|${b.costUsd}|${b.errors}|${b.missingCost}`;
+/** Compared field by field: no string is built for the ~48 buckets of every snapshot. */
+function sameFigures(a: UsageBucket, b: UsageBucket): boolean {
+  return (
+    a.runs === b.runs &&
+    a.inputTokens === b.inputTokens &&
+    a.outputTokens === b.outputTokens &&
+    a.cacheReadTokens === b.cacheReadTokens &&
+    a.cacheWriteTokens === b.cacheWriteTokens &&
+    a.costUsd === b.costUsd &&
+    a.errors === b.errors &&
+    a.missingCost === b.missingCost
+  );
 }
