@@ -18,7 +18,7 @@ function mutate(value: unknown, path: number[], replacement: unknown, remove: bo
   const entries = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
   if (entries.length === 0) return replacement;
   const [key, child] = entries[path[0]! % entries.length]!;
-  const copy: Record<string | number, unknown> = Array.isArray(value) ? [...value] : { ...value };
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string | number, unknown>;
   if (remove && path.length === 1) {
     if (Array.isArray(copy)) (copy as unknown[]).splice(Number(key), 1);
     else delete copy[key];
