@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '20' },
     connections: { type: 'string', default: '50' },
     instances: { type: 'string', default: '10000' },
+    processes: { type: 'string', default: '2' },
   },
 });
 const durationSeconds = Number(flags.duration);
@@ -48,9 +49,11 @@ try {
   await stop(server);
   console.log(`baseline (bare Koa, read body, 202): ${baseline.perSec.toFixed(0)} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, non-2xx ${baseline.errors}`);
 
-  server = await startNode(['bot/main.ts', '--role', 'web'], {
+  // The same command line as `npm run web` (package.json), so the benchmark measures what deploys run.
+  server = await startNode(['--max-semi-space-size=64', 'bot/main.ts', '--role', 'web'], {
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '8',
+    DEEPCLAW_WEB_PROCESSES: flags.processes,
     // The limiter is per-token arithmetic; the benchmark measures storage, not the limiter's 429s.
     DEEPCLAW_RATE_LIMIT_BURST: '10000',
     LOG_LEVEL: 'warn',
@@ -141,7 +144,8 @@ interface LoadResult {
 }
 
 async function load(child: ChildProcess & { port?: number }, fleet: Fleet): Promise<LoadResult> {
-  const cpuBefore = { server: cpuSeconds([child.pid!]), postgres: cpuSeconds(postgresPids()), bench: process.cpuUsage() };
+  const serverPids = () => [child.pid!, ...childPids(child.pid!)];
+  const cpuBefore = { server: cpuSeconds(serverPids()), postgres: cpuSeconds(postgresPids()), bench: process.cpuUsage() };
   let next = 0;
   const seqs = new Uint32Array(fleet.tokens.length);
   const result = await autocannon({
@@ -167,7 +171,7 @@ async function load(child: ChildProcess & { port?: number }, fleet: Fleet): Prom
   const ok = result['2xx'];
   const benchCpu = process.cpuUsage(cpuBefore.bench);
   console.log(
-    `  cpu over ${durationSeconds} s: server ${(cpuSeconds([child.pid!]) - cpuBefore.server).toFixed(1)} s, ` +
+    `  cpu over ${durationSeconds} s: server ${(cpuSeconds(serverPids()) - cpuBefore.server).toFixed(1)} s, ` +
       `postgres ${(cpuSeconds(postgresPids()) - cpuBefore.postgres).toFixed(1)} s, load generator ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s`,
   );
   return {
@@ -191,6 +195,20 @@ function cpuSeconds(pids: number[]): number {
     }
   }
   return ticks / 100;
+}
+
+/** Processes whose parent is `parent` (the web processes a cluster primary forked). */
+function childPids(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function postgresPids(): number[] {

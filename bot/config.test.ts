@@ -24,6 +24,7 @@ describe('configuration', () => {
       shutdownTimeoutMs: 10_000,
       ingest: { rateLimitBurst: 6, rateLimitRefillSeconds: 10, requestTimeoutMs: 10_000 },
       snapshotRetentionDays: 14,
+      webProcesses: 1,
       logLevel: 'info',
     });
   });
@@ -62,6 +63,13 @@ describe('configuration', () => {
     expect(problems).toContain('DATABASE_POOL_SIZE: expected at least 1 (got "0")');
     expect(problems).toContain('DEEPCLAW_MIGRATE_ON_START: expected true or false (got "maybe")');
     expect(problems).toContain('DATABASE_STATEMENT_TIMEOUT: expected a duration like 30s, 5m or 1h (got "soon")');
+  });
+
+  it('refuses several web processes on the embedded database', () => {
+    expect(problemsOf({ DEEPCLAW_WEB_PROCESSES: '2' })).toEqual([
+      'DEEPCLAW_WEB_PROCESSES: more than 1 needs DATABASE_URL (the embedded database serves one process)',
+    ]);
+    expect(loadConfig({ DEEPCLAW_WEB_PROCESSES: '2', DATABASE_URL: 'postgres://db/x' }, '/srv').webProcesses).toBe(2);
   });
 
   it('refuses a port out of range', () => {

@@ -63,6 +63,7 @@ const environmentSchema = z.object({
   DEEPCLAW_RATE_LIMIT_REFILL: duration('10s'),
   DEEPCLAW_INGEST_TIMEOUT: duration('10s'),
   DEEPCLAW_SNAPSHOT_RETENTION_DAYS: integer(1, 3650, 14),
+  DEEPCLAW_WEB_PROCESSES: integer(1, 64, 1),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -89,6 +90,8 @@ export interface Config {
     requestTimeoutMs: number;
   };
   snapshotRetentionDays: number;
+  /** Processes sharing the port in `--role web` (needs DATABASE_URL when above 1). */
+  webProcesses: number;
   logLevel: LogLevel;
 }
 
@@ -120,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     );
   }
   const e = parsed.data;
+  if (e.DEEPCLAW_WEB_PROCESSES > 1 && !e.DATABASE_URL) {
+    // The embedded database belongs to exactly one process.
+    throw new ConfigError(['DEEPCLAW_WEB_PROCESSES: more than 1 needs DATABASE_URL (the embedded database serves one process)']);
+  }
   return {
     http: { port: e.PORT, host: e.HOST },
     database: {
@@ -136,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       requestTimeoutMs: e.DEEPCLAW_INGEST_TIMEOUT * 1000,
     },
     snapshotRetentionDays: e.DEEPCLAW_SNAPSHOT_RETENTION_DAYS,
+    webProcesses: e.DEEPCLAW_WEB_PROCESSES,
     logLevel: e.LOG_LEVEL,
   };
 }

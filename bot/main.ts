@@ -6,6 +6,7 @@
  *
  * Exit codes: 0 clean shutdown, 1 start-up failed, 2 invalid configuration.
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { createApp } from '../ingest/app.ts';
 import { createIngestDependencies } from '../ingest/ingest-dependencies.ts';
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel });
+  if (role === 'web' && config.webProcesses > 1 && cluster.isPrimary) return superviseWebProcesses(config, logger);
   let service: RunningService;
   try {
     service = await startService({ config, logger, role });
@@ -119,6 +121,32 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * `DEEPCLAW_WEB_PROCESSES=N` with `--role web`: N processes share the port (node:cluster), so
+ * ingest uses every core. Each is a complete web process with its own pool; they coordinate only
+ * through Postgres. This primary forwards SIGTERM/SIGINT and exits once they have.
+ */
+function superviseWebProcesses(config: Config, logger: Logger): void {
+  for (let i = 0; i < config.webProcesses; i++) cluster.fork();
+  let stopping = false;
+  cluster.on('exit', (worker, code) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code }, 'a web process died; starting another');
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 function parseRole(args: string[]): Role {

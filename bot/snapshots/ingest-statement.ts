@@ -9,7 +9,8 @@
  * - the first copy of an (instance, snapshotId) is stored; any later copy is a replay that writes
  *   nothing and is answered with the first answer;
  * - instance state and cron jobs only move forward: a snapshot replaces them when its seq is
- *   higher, or lower with a later sentAt (the agent's counter restarted after a reinstall);
+ *   higher, or lower with a later sentAt (the agent's counter restarted after a reinstall); the
+ *   cron rows are rewritten only when the list's digest changed;
  * - usage buckets merge column-wise by GREATEST: nothing a late or repeated snapshot carries can
  *   lower a figure.
  *
@@ -31,6 +32,7 @@ const STATE_COLUMNS = [
   'gateway',
   'sessions',
   'security',
+  'cron_digest',
 ];
 
 const USAGE_COUNTS = ['runs', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'errors', 'missing_cost'];
@@ -38,9 +40,9 @@ const USAGE_COUNTS = ['runs', 'input_tokens', 'output_tokens', 'cache_read_token
 export const INGEST_STATEMENT = `
 with items as (
   select * from unnest($1::int4[], $2::text[], $3::uuid[], $4::int8[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
-                       $8::bytea[], $9::text[], $10::int4[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::jsonb[])
+                       $8::bytea[], $9::text[], $10::int4[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::text[], $15::text[])
     as t(idx, token_hash, snapshot_id, seq, received_at, sent_at, next_sync_before,
-         body, agent_version, agent_interval_seconds, gateway, sessions, security, cron)
+         body, agent_version, agent_interval_seconds, gateway, sessions, security, cron, cron_digest)
 ),
 auth as (
   select i.*, tok.instance_id, inst.name as instance_name, inst.workspace_id, inst.paused_at,
@@ -75,20 +77,23 @@ seen as (
   select instance_id, max(received_at) as last_seen_at from fresh group by instance_id
 ),
 state as (
-  insert into instance_state (instance_id, last_seen_at, ${STATE_COLUMNS.join(', ')})
+  insert into instance_state (instance_id, last_seen_at, ${STATE_COLUMNS.join(', ')}, cron_changed)
   select n.instance_id, s.last_seen_at, n.seq, n.snapshot_id, n.sent_at,
          (extract(epoch from (n.received_at - n.sent_at)) * 1000)::int8,
-         n.agent_version, n.agent_interval_seconds, n.gateway, n.sessions, n.security
+         n.agent_version, n.agent_interval_seconds, n.gateway, n.sessions, n.security, n.cron_digest, true
     from newest n join seen s on s.instance_id = n.instance_id
    order by n.instance_id
   on conflict (instance_id) do update set
     last_seen_at = greatest(instance_state.last_seen_at, excluded.last_seen_at),
-    ${STATE_COLUMNS.map((column) => `${column} = case when ${IS_NEWER} then excluded.${column} else instance_state.${column} end`).join(',\n    ')}
-  returning instance_id, last_snapshot_id
+    ${STATE_COLUMNS.map((column) => `${column} = case when ${IS_NEWER} then excluded.${column} else instance_state.${column} end`).join(',\n    ')},
+    -- Judged against the locked, latest row, so concurrent statements agree on it.
+    cron_changed = ${IS_NEWER} and excluded.cron_digest is distinct from instance_state.cron_digest
+  returning instance_id, last_snapshot_id, cron_changed
 ),
 winners as (
-  select n.instance_id, n.seq, n.received_at, n.cron
+  select n.instance_id, n.seq, n.received_at, n.cron::jsonb as cron
     from state w join newest n on n.instance_id = w.instance_id and n.snapshot_id = w.last_snapshot_id
+   where w.cron_changed
 ),
 cron_removed as (
   delete from cron_job c using winners w
@@ -121,8 +126,8 @@ cron_written as (
 ),
 usage_in as (
   select f.instance_id, u.hour, u.model, ${USAGE_COUNTS.map((column) => `max(u.${column}) as ${column}`).join(', ')}, max(f.received_at) as updated_at
-    from unnest($15::int4[], $16::timestamptz[], $17::text[], $18::int8[], $19::int8[], $20::int8[], $21::int8[], $22::int8[],
-                $23::float8[], $24::int8[], $25::int8[])
+    from unnest($16::int4[], $17::timestamptz[], $18::text[], $19::int8[], $20::int8[], $21::int8[], $22::int8[], $23::int8[],
+                $24::float8[], $25::int8[], $26::int8[])
            as u(idx, hour, model, ${USAGE_COUNTS.join(', ')})
     join fresh f on f.idx = u.idx
    group by f.instance_id, u.hour, u.model

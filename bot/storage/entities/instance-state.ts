@@ -25,6 +25,14 @@ export const InstanceState = defineEntity({
     gateway: p.json<Record<string, unknown>>(),
     sessions: p.json<Record<string, unknown>>(),
     security: p.json<Record<string, unknown>>(),
+    /** Digest of the newest snapshot's cron list: an unchanged list costs no cron_job work. */
+    cronDigest: p.string().length(64),
+    /**
+     * Whether the last state change also changed the cron list. Computed inside the upsert from
+     * the locked, latest row, so concurrent writers agree on it; ingest reads it back through
+     * RETURNING to decide whether to rewrite cron_job.
+     */
+    cronChanged: p.boolean(),
   },
 });
 
