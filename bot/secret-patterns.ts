@@ -32,9 +32,15 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
 
 const ALL_SECRETS = new RegExp(SECRET_PATTERNS.map(({ pattern }) => pattern.source).join('|'), 'g');
 
+const escapeRegExp = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** One pass over the text for every hint at once; most snapshots contain none. */
+const ANY_HINT = new RegExp(SECRET_PATTERNS.flatMap(({ hints }) => hints ?? []).map(escapeRegExp).join('|'));
+const UNHINTED = SECRET_PATTERNS.filter(({ hints }) => !hints);
+
 /** The kind of the first credential found in `text`, if any. */
 export function findSecretKind(text: string): string | undefined {
-  for (const { kind, pattern, hints } of SECRET_PATTERNS) {
+  const candidates = ANY_HINT.test(text) ? SECRET_PATTERNS : UNHINTED;
+  for (const { kind, pattern, hints } of candidates) {
     if (hints && !hints.some((hint) => text.includes(hint))) continue;
     if (pattern.test(text)) return kind;
   }

@@ -3,19 +3,42 @@ import { IngestError } from './ingest-error.ts';
 
 /**
  * The request body as text, refusing more than `maxBytes` while it is still arriving: a 50 MB
- * upload is cut off after the first `maxBytes`, never buffered whole.
+ * upload is cut off after the first `maxBytes`, never buffered whole. Plain 'data'/'end' events
+ * rather than `for await`, whose async-iterator machinery costs more than the read on the hot path.
  */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
   const tooLarge = () =>
     new IngestError(413, 'payload_too_large', `the snapshot is larger than ${Math.floor(maxBytes / 1024)} KiB; send fewer usage rows or cron jobs`);
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > maxBytes) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, received).toString('utf8');
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        cleanup();
+        request.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, received).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+  });
 }

@@ -50,7 +50,7 @@ export interface SnapshotStoreOptions {
 }
 
 export const DEFAULT_STORE_OPTIONS: SnapshotStoreOptions = {
-  maxBatchSize: 256,
+  maxBatchSize: 128,
   maxConcurrentBatches: 4,
   usageCacheTokens: 50_000,
   preparedStatements: true,
