@@ -68,7 +68,7 @@ inserted as (
   returning instance_id, snapshot_id
 ),
 fresh as (
-  select c.* from candidates c join inserted n on n.instance_id = c.instance_id and n.snapshot_id = c.snapshot_id
+  select c.* from candidates c where (c.instance_id, c.snapshot_id) in (select instance_id, snapshot_id from inserted)
 ),
 newest as (
   select distinct on (instance_id) * from fresh order by instance_id, seq desc, sent_at desc
@@ -141,7 +141,7 @@ usage_written as (
   where ${USAGE_COUNTS.map((column) => `excluded.${column} > usage_hourly.${column}`).join(' or ')}
 )
 select a.idx, a.status, a.instance_id, a.instance_name, a.workspace_id, a.paused_at is not null as paused,
-       exists (select 1 from fresh f where f.idx = a.idx) as stored,
+       a.idx in (select idx from fresh) as stored,
        p.next_sync_before as first_answer
   from auth a
   left join prior p on p.instance_id = a.instance_id and p.snapshot_id = a.snapshot_id
