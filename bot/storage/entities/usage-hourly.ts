@@ -24,8 +24,8 @@ export const UsageHourly = defineEntity({
     missingCost: p.bigint('number'),
     updatedAt: p.datetime(),
   },
-  // Cost drift and `/deepclaw cost` read a time range across the fleet.
-  indexes: [{ properties: ['hour'] }],
+  // No index beyond the primary key (instance, hour, model): per-instance time ranges use it, and
+  // every index here is paid on each of ingest's upserts. A fleet-wide query adds its own.
 });
 
 export type UsageHourly = InferEntity<typeof UsageHourly>;

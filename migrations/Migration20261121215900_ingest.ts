@@ -1,15 +1,14 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261121214804_ingest extends Migration {
+export class Migration20261121215900_ingest extends Migration {
 
-  override name = 'Migration20261121214804_ingest';
+  override name = 'Migration20261121215900_ingest';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "usage_hourly" ("instance_id" uuid not null, "hour" timestamptz not null, "model" varchar(128) not null, "runs" bigint not null, "input_tokens" bigint not null, "output_tokens" bigint not null, "cache_read_tokens" bigint not null, "cache_write_tokens" bigint not null, "cost_usd" double precision not null, "errors" bigint not null, "missing_cost" bigint not null, "updated_at" timestamptz not null, primary key ("instance_id", "hour", "model"));`);
-    this.addSql(`create index "usage_hourly_hour_index" on "usage_hourly" ("hour");`);
 
     this.addSql(`create table "snapshot" ("instance_id" uuid not null, "snapshot_id" uuid not null, "seq" bigint not null, "received_at" timestamptz not null, "sent_at" timestamptz not null, "next_sync_before" timestamptz not null, "body" bytea not null, primary key ("instance_id", "snapshot_id"));`);
-    this.addSql(`create index "snapshot_received_at_index" on "snapshot" ("received_at");`);
+    this.addSql(`create index "snapshot_received_at_index" on "snapshot" using brin ("received_at");`);
 
     this.addSql(`create table "instance_state" ("instance_id" uuid not null, "last_seen_at" timestamptz not null, "last_seq" bigint not null, "last_snapshot_id" uuid not null, "last_sent_at" timestamptz not null, "clock_skew_ms" bigint not null, "agent_version" varchar(64) not null, "agent_interval_seconds" int not null, "gateway" jsonb not null, "sessions" jsonb not null, "security" jsonb not null, "cron_digest" varchar(64) not null, "cron_changed" boolean not null, primary key ("instance_id"));`);
 
