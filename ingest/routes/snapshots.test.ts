@@ -376,6 +376,36 @@ describeStorage('POST /v1/snapshots', (db) => {
   });
 });
 
+describeStorage('POST /v1/snapshots when the database hangs', (db) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startTestApp(db(), { requestTimeoutMs: 1000 });
+  });
+  afterAll(() => app.close());
+
+  it('answers 503 within the request timeout instead of hanging, and recovers', async () => {
+    const { token } = (await cli(['instance', 'add', 'hung', '--json'], { env: { DATABASE_URL: db().url } })).json();
+    const send = (seq: number) =>
+      fetch(`${app.base}/v1/snapshots`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(buildSnapshot({ seq })),
+      });
+    db().proxy.stall();
+    const started = Date.now();
+    let response: Response;
+    try {
+      response = await send(1);
+    } finally {
+      await db().proxy.restore();
+    }
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: string }).error).toBe('storage_unavailable');
+    expect(Date.now() - started).toBeLessThan(3000);
+    await expect.poll(async () => (await send(2)).status, { timeout: 15_000 }).toBe(202);
+  });
+});
+
 describeStorage('POST /v1/snapshots rate limit', (db) => {
   let app: RunningApp;
   beforeAll(async () => {

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface TcpProxy {
   port: number;
+  /** Keeps every connection open but lets nothing through: a database that hangs. */
+  stall(): void;
   cut(): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -15,8 +17,14 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let stalled = false;
   const makeServer = () =>
     createServer((client) => {
+      if (stalled) {
+        sockets.add(client);
+        client.pause();
+        return;
+      }
       const upstream = connect(target);
       sockets.add(client).add(upstream);
       const drop = () => {
@@ -41,6 +49,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let open = true;
   return {
     port,
+    stall() {
+      stalled = true;
+      for (const socket of sockets) socket.pause();
+    },
     async cut() {
       if (!open) return;
       open = false;
@@ -49,6 +61,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       await shut(server);
     },
     async restore() {
+      if (stalled) {
+        // Connections that hung are dropped, as a real network failure would leave them.
+        stalled = false;
+        for (const socket of sockets) socket.destroy();
+        sockets.clear();
+      }
       if (open) return;
       server = makeServer();
       await listen(server, port);
