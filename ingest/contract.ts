@@ -13,25 +13,41 @@ export const SNAPSHOT_SCHEMA = 'deepclaw.snapshot/v1';
 export const MAX_SNAPSHOT_BYTES = 512 * 1024;
 export const USAGE_WINDOW_HOURS = 48;
 
+// The rules below are exported so that ingest's fast path (snapshot-fast-path.ts) applies exactly
+// the same ones; a differential test holds the two together.
+
+/** ISO 8601 with seconds and a zone: `2026-11-21T20:15:00Z`, `2026-11-21T21:15:00.123+01:00`. */
+export const TIMESTAMP_PATTERN = /^\d{4}-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)$/;
+export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+export const TOP_OF_UTC_HOUR = /^\d{4}-\d\d-\d\dT([01]\d|2[0-3]):00:00(?:\.0{1,9})?Z$/;
+export const PROVIDER_MODEL = /^[^/\s]+\/\S+$/;
+export const FILE_MODE = /^[0-7]{3,4}$/;
+export const ERROR_REASON = /^[a-z][a-z0-9_]{0,31}$/;
+export const CHECK_ID = /^[A-Za-z0-9._:-]{1,96}$/;
+
 /**
  * `2026-02-30` passes a pattern but not Postgres; every date is checked against the calendar, and
  * years before 1970 (a host whose clock was never set) are refused rather than stored.
  */
-function isCalendarDate(text: string): boolean {
+export function isCalendarDate(text: string): boolean {
   const digit = (i: number) => text.charCodeAt(i) - 48;
   const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
   const month = digit(5) * 10 + digit(6);
   const day = digit(8) * 10 + digit(9);
   if (year < 1970 || month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+  return day <= (month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
+}
+
+export function isTimestamp(value: string): boolean {
+  return TIMESTAMP_PATTERN.test(value) && isCalendarDate(value);
 }
 
 const TIMESTAMP_MESSAGE = 'expected an ISO 8601 timestamp like 2026-11-21T20:15:00Z';
-const timestamp = z.iso.datetime({ offset: true, message: TIMESTAMP_MESSAGE }).refine(isCalendarDate, TIMESTAMP_MESSAGE);
+const timestamp = z.string().max(40, TIMESTAMP_MESSAGE).refine(isTimestamp, TIMESTAMP_MESSAGE);
 const count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const label = (max: number) => z.string().min(1).max(max);
-const fileMode = z.string().regex(/^[0-7]{3,4}$/, 'expected octal permission bits like 700 or 0644');
+const fileMode = z.string().regex(FILE_MODE, 'expected octal permission bits like 700 or 0644');
 
 export const agentInfoSchema = z.strictObject({
   version: label(64),
@@ -63,9 +79,7 @@ export const sessionsSchema = z.strictObject({
     .optional(),
 });
 
-const USAGE_COUNTS = ['runs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'errors', 'missingCost'] as const;
-const TOP_OF_UTC_HOUR = /^\d{4}-\d\d-\d\dT\d\d:00:00(?:\.0{1,9})?Z$/;
-const PROVIDER_MODEL = /^[^/\s]+\/\S+$/;
+export const USAGE_COUNTS = ['runs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'errors', 'missingCost'] as const;
 
 /**
  * One hour of one model's usage. A snapshot carries up to a few hundred of these, so the per-field
@@ -116,7 +130,7 @@ export const cronJobSchema = z.strictObject({
   lastRunAt: timestamp.optional(),
   lastStatus: z.enum(['ok', 'error', 'skipped']).optional(),
   /** Enum-like: auth, rate_limit, billing, timeout, … never free text. */
-  lastErrorReason: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'expected a short reason code like rate_limit').optional(),
+  lastErrorReason: z.string().regex(ERROR_REASON, 'expected a short reason code like rate_limit').optional(),
   lastDurationMs: count.optional(),
   nextRunAt: timestamp.optional(),
   consecutiveErrors: z.int().min(0).max(1_000_000_000),
@@ -134,7 +148,7 @@ export const securitySchema = z.strictObject({
       critical: count,
       warn: count,
       info: count,
-      checkIds: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,96}$/, 'expected a check id like gateway.bind.public')).max(256),
+      checkIds: z.array(z.string().regex(CHECK_ID, 'expected a check id like gateway.bind.public')).max(256),
     })
     .optional(),
 });
@@ -143,7 +157,7 @@ export const snapshotSchema = z
   .strictObject({
     schema: z.literal(SNAPSHOT_SCHEMA),
     /** Chosen by the agent; the idempotency key. */
-    snapshotId: z.uuid(),
+    snapshotId: z.string().regex(UUID_PATTERN, 'expected a UUID'),
     /** Monotonic per agent install. */
     seq: count,
     sentAt: timestamp,

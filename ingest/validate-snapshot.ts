@@ -1,6 +1,7 @@
 import { redactSecrets } from '../bot/secret-patterns.ts';
 import { type Snapshot, snapshotSchema } from './contract.ts';
 import { IngestError } from './ingest-error.ts';
+import { isValidSnapshot } from './snapshot-fast-path.ts';
 
 /** Parses and validates a snapshot body; 400 for bad JSON, 422 with every failing path otherwise. */
 export function validateSnapshot(rawBody: string): Snapshot {
@@ -12,6 +13,9 @@ export function validateSnapshot(rawBody: string): Snapshot {
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
     throw new IngestError(400, 'malformed_json', `the body is not valid JSON${position ? ` (at byte ${position})` : ''}`);
   }
+  // The fast path checks the same rules without building zod's copy; whatever it refuses, zod
+  // judges again and explains.
+  if (isValidSnapshot(parsed)) return parsed;
   const result = snapshotSchema.safeParse(parsed);
   if (result.success) return result.data;
   // Paths and messages can quote keys the client sent, and a key could be a credential.

@@ -9,31 +9,9 @@ import { cli } from '../../test/support/cli.ts';
 import { describeStorage } from '../../test/support/databases.ts';
 import { startTestApp, type RunningApp } from '../../test/support/ingest-app.ts';
 import { buildSnapshot } from '../../test/support/snapshot-factory.ts';
+import { anyJson, mutate, strangeNumber, strangeString } from '../../test/support/snapshot-mutations.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
-
-/** Replaces the value at a random path of `value` with `replacement`, or deletes it. */
-function mutate(value: unknown, path: number[], replacement: unknown, remove: boolean): unknown {
-  if (path.length === 0 || value === null || typeof value !== 'object') return replacement;
-  const entries = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
-  if (entries.length === 0) return replacement;
-  const [key, child] = entries[path[0]! % entries.length]!;
-  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string | number, unknown>;
-  if (remove && path.length === 1) {
-    if (Array.isArray(copy)) (copy as unknown[]).splice(Number(key), 1);
-    else delete copy[key];
-    return copy;
-  }
-  copy[key] = mutate(child, path.slice(1), replacement, remove);
-  return copy;
-}
-
-const anyJson = fc.jsonValue({ maxDepth: 3 });
-const strangeString = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('\u0000', '\ud800', '2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', 'sk-ant-' + 'a'.repeat(30), 'x'.repeat(300), '-1', 'NaN'),
-);
-const strangeNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-1, 2 ** 53, 1e300, 0.5, 2 ** 31));
 
 describeStorage('POST /v1/snapshots under random input', (db) => {
   let app: RunningApp;
