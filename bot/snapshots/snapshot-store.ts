@@ -51,7 +51,7 @@ export interface SnapshotStoreOptions {
 
 export const DEFAULT_STORE_OPTIONS: SnapshotStoreOptions = {
   maxBatchSize: 128,
-  maxConcurrentBatches: 4,
+  maxConcurrentBatches: 2,
   usageCacheTokens: 50_000,
   preparedStatements: true,
 };
