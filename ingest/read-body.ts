@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { IngestError } from './ingest-error.ts';
 
 /**
- * The request body as text, refusing more than `maxBytes` while it is still arriving: a 50 MB
+ * The request body as bytes, refusing more than `maxBytes` while it is still arriving: a 50 MB
  * upload is cut off after the first `maxBytes`, never buffered whole. Plain 'data'/'end' events
  * rather than `for await`, whose async-iterator machinery costs more than the read on the hot path.
  */
-export function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const tooLarge = () =>
     new IngestError(413, 'payload_too_large', `the snapshot is larger than ${Math.floor(maxBytes / 1024)} KiB; send fewer usage rows or cron jobs`);
   const declared = Number(request.headers['content-length']);
@@ -26,7 +26,7 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<st
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks, received).toString('utf8'));
+      resolve(Buffer.concat(chunks, received));
     };
     const onError = (error: Error) => {
       cleanup();

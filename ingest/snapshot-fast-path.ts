@@ -87,7 +87,8 @@ function isUsage(usage: unknown): boolean {
     if (typeof model !== 'string' || model.length > 128 || !PROVIDER_MODEL.test(model)) return false;
     for (const key of USAGE_COUNTS) if (!isCount(bucket[key])) return false;
     if (!(typeof costUsd === 'number' && costUsd >= 0 && costUsd <= 1_000_000_000)) return false;
-    const key = `${Date.parse(hour)}|${model}`;
+    // The pattern fixes the hour's form up to a zero fraction, so its first 13 characters name it.
+    const key = `${hour.slice(0, 13)}|${model}`;
     if (seen.has(key)) return false;
     seen.add(key);
   }

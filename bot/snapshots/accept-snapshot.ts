@@ -26,6 +26,8 @@ export interface IncomingSnapshot {
   tokenHash: string;
   snapshot: Snapshot;
   rawBody: string;
+  /** The same body as received on the wire; what the history keeps. */
+  bodyBytes: Buffer;
   receivedAt: Date;
 }
 
@@ -43,7 +45,7 @@ export async function acceptSnapshot(deps: AcceptDependencies, incoming: Incomin
   }
 
   const nextSyncBefore = nextSyncDeadline(receivedAt, snapshot.agent.intervalSeconds);
-  const stored = await deps.store.store({ tokenHash, snapshot, rawBody: incoming.rawBody, receivedAt, nextSyncBefore });
+  const stored = await deps.store.store({ tokenHash, snapshot, bodyBytes: incoming.bodyBytes, receivedAt, nextSyncBefore });
   if (!stored.stored) return { outcome: 'token_rejected', reason: stored.reason };
   return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner: stored.owner };
 }

@@ -31,7 +31,7 @@ export interface SnapshotToStore {
   tokenHash: string;
   snapshot: Snapshot;
   /** The request body as received; kept (compressed) in the history table. */
-  rawBody: string;
+  bodyBytes: Buffer;
   receivedAt: Date;
   nextSyncBefore: Date;
 }
@@ -156,7 +156,7 @@ export class SnapshotStore {
     });
     // Synchronous on purpose: zlib's async API costs more in stream machinery than level-1
     // deflate of a 13 KB body costs outright (measured with bench/ingest.ts).
-    const bodies = batch.map((item) => deflateRawSync(item.rawBody, { level: 1 }));
+    const bodies = batch.map((item) => deflateRawSync(item.bodyBytes, { level: 1 }));
     const crons = batch.map((item) => JSON.stringify(item.snapshot.cron));
     const { rows } = await this.#query<IngestStatementRow>('store', INGEST_STATEMENT, [
       batch.map((_, idx) => idx),

@@ -30,11 +30,12 @@ export function snapshotRoutes(router: Router<AppState>, deps: Pick<AppDependenc
       if (!ctx.is('application/json')) {
         throw new IngestError(415, 'unsupported_media_type', 'send the snapshot with "Content-Type: application/json"');
       }
-      const rawBody = await readBody(ctx.req, MAX_SNAPSHOT_BYTES);
+      const bodyBytes = await readBody(ctx.req, MAX_SNAPSHOT_BYTES);
+      const rawBody = bodyBytes.toString('utf8');
       const snapshot = validateSnapshot(rawBody);
       const receivedAt = deps.clock();
       const accepted = await withDeadline(
-        acceptSnapshot({ store: ingest.store, em: deps.orm.em }, { tokenHash, snapshot, rawBody, receivedAt }),
+        acceptSnapshot({ store: ingest.store, em: deps.orm.em }, { tokenHash, snapshot, rawBody, bodyBytes, receivedAt }),
         ingest.requestTimeoutMs,
       );
       switch (accepted.outcome) {
