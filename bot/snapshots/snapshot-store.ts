@@ -57,6 +57,7 @@ export const DEFAULT_STORE_OPTIONS: SnapshotStoreOptions = {
 };
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
+const FOREIGN_KEY_VIOLATION = '23503';
 
 export class SnapshotStore {
   readonly #pool: Pool;
@@ -122,7 +123,11 @@ export class SnapshotStore {
       return await this.#storeWithRetry(batch);
     } catch (error) {
       if (isStorageUnavailable(error)) throw new StorageUnavailableError(error);
-      if (batch.length === 1) throw error;
+      if (batch.length === 1) {
+        // The instance was removed after the statement read its token: the token no longer works.
+        if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return [{ stored: false, reason: 'unknown' }];
+        throw error;
+      }
       const outcomes: StoreOutcome[] = [];
       for (const item of batch) outcomes.push(...(await this.#storeIsolated([item])));
       return outcomes;
