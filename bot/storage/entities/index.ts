@@ -2,6 +2,7 @@
 import { AuditLog } from './audit-log.ts';
 import { ChatLink } from './chat-link.ts';
 import { CronJob } from './cron-job.ts';
+import { Event } from './event.ts';
 import { Instance } from './instance.ts';
 import { InstanceState } from './instance-state.ts';
 import { LinkCode } from './link-code.ts';
@@ -11,7 +12,7 @@ import { SyncToken } from './sync-token.ts';
 import { UsageHourly } from './usage-hourly.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, CronJob, Instance, InstanceState, LinkCode, Snapshot, Subscription, SyncToken, UsageHourly, Workspace };
+export { AuditLog, ChatLink, CronJob, Event, Instance, InstanceState, LinkCode, Snapshot, Subscription, SyncToken, UsageHourly, Workspace };
 
 export const entities = [
   Workspace,
@@ -25,4 +26,5 @@ export const entities = [
   Snapshot,
   UsageHourly,
   CronJob,
+  Event,
 ];
