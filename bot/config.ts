@@ -64,6 +64,22 @@ const environmentSchema = z.object({
   DEEPCLAW_INGEST_TIMEOUT: duration('10s'),
   DEEPCLAW_SNAPSHOT_RETENTION_DAYS: integer(1, 3650, 14),
   DEEPCLAW_WEB_PROCESSES: integer(1, 64, 1),
+  DEEPCLAW_TICK: duration('5s').refine(
+    (seconds) => (seconds < 60 && 60 % seconds === 0) || (seconds % 60 === 0 && seconds < 3600 && 3600 % seconds === 0),
+    'expected a tick that divides a minute or an hour evenly, like 5s, 30s or 5m',
+  ),
+  DEEPCLAW_STALE_GRACE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return toSeconds(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s, 5m or 1h' });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -92,6 +108,12 @@ export interface Config {
   snapshotRetentionDays: number;
   /** Processes sharing the port in `--role web` (needs DATABASE_URL when above 1). */
   webProcesses: number;
+  events: {
+    /** The scheduler's base tick. */
+    tickSeconds: number;
+    /** Replaces every instance's default stale grace of max(interval, 5 min). */
+    staleGraceSeconds?: number;
+  };
   logLevel: LogLevel;
 }
 
@@ -144,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     },
     snapshotRetentionDays: e.DEEPCLAW_SNAPSHOT_RETENTION_DAYS,
     webProcesses: e.DEEPCLAW_WEB_PROCESSES,
+    events: { tickSeconds: e.DEEPCLAW_TICK, staleGraceSeconds: e.DEEPCLAW_STALE_GRACE },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -16,6 +16,7 @@ import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './c
 import { DeepClawError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { staleJob } from './events/stale-job.ts';
 import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
 import { migrateToLatest, pendingMigrations } from './storage/migrate.ts';
 import { openDatabase, type Database } from './storage/orm.ts';
@@ -47,6 +48,12 @@ export async function startService(options: { config: Config; logger: Logger; ro
     if (role !== 'web') {
       scheduler = new Scheduler(database.orm, logger, [
         pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),
+        staleJob(database.orm, {
+          ...config.events,
+          onChanges: (changes) => {
+            for (const change of changes) logger.warn({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
+          },
+        }),
       ]);
       scheduler.start();
     }

@@ -1,0 +1,50 @@
+/**
+ * The stale rule over the whole fleet in one set-based query: it selects only the instances whose
+ * stale state must change (silent past interval + grace with no open event, or an open event whose
+ * instance synced again or was paused), then the pure rule decides each of those few.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OpenEvent } from './decision.ts';
+import { applyDecisions, type EventChange } from './event-store.ts';
+import { decideStale, type StaleThresholds } from './rules/stale.ts';
+
+interface Candidate {
+  instance_id: string;
+  last_seen_at: string;
+  interval_seconds: number;
+  paused: boolean;
+  event_opened_at: string | null;
+  event_details: Record<string, unknown> | null;
+}
+
+export async function evaluateStale(em: EntityManager, now: Date, thresholds: StaleThresholds): Promise<EventChange[]> {
+  const candidates = await em.getConnection().execute<Candidate[]>(
+    `with fleet as (
+       select s.instance_id, s.last_seen_at, s.agent_interval_seconds as interval_seconds, i.paused_at is not null as paused,
+              s.last_seen_at + make_interval(secs => s.agent_interval_seconds + coalesce(?::int, greatest(s.agent_interval_seconds, 300))) as stale_after,
+              e.opened_at as event_opened_at, e.details as event_details
+         from instance_state s
+         join instance i on i.id = s.instance_id
+         left join event e on e.instance_id = s.instance_id and e.kind = 'stale' and e.state <> 'resolved'
+     )
+     select instance_id, last_seen_at, interval_seconds, paused, event_opened_at, event_details from fleet
+      where (event_opened_at is null and not paused and stale_after < ?)
+         or (event_opened_at is not null and (paused or stale_after >= ?))`,
+    [thresholds.graceSeconds ?? null, now, now],
+  );
+  const changes: EventChange[] = [];
+  for (const candidate of candidates) {
+    const open = new Map<string, OpenEvent>();
+    if (candidate.event_opened_at) {
+      open.set('agent', { key: 'agent', openedAt: new Date(candidate.event_opened_at), details: candidate.event_details ?? {} });
+    }
+    const decisions = decideStale(
+      { lastSeenAt: new Date(candidate.last_seen_at), intervalSeconds: candidate.interval_seconds, paused: candidate.paused },
+      open,
+      now,
+      thresholds,
+    );
+    changes.push(...(await applyDecisions(em, candidate.instance_id, 'stale', decisions, now)));
+  }
+  return changes;
+}
