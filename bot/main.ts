@@ -16,7 +16,10 @@ import { ConfigError, environmentWithDotenv, loadConfig, type Config } from './c
 import { DeepClawError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { CONSOLE_CHANNEL, consoleAdapter } from '../adapters/console/adapter.ts';
 import { staleJob } from './events/stale-job.ts';
+import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
+import { deliveryJob } from './notifications/delivery-job.ts';
 import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
 import { migrateToLatest, pendingMigrations } from './storage/migrate.ts';
 import { openDatabase, type Database } from './storage/orm.ts';
@@ -46,19 +49,24 @@ export async function startService(options: { config: Config; logger: Logger; ro
       if (pending.length > 0) logger.warn({ pending }, 'migrations are pending; run `npm run migrate`');
     }
     if (role !== 'web') {
+      // No chat platform is configured yet in this codebase: alerts go to the console adapter.
+      const adapters = new Map([['console', consoleAdapter()]]);
+      const pool = await database.orm.em.getConnection().getNativeClient();
+      await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
       scheduler = new Scheduler(database.orm, logger, [
         pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),
         staleJob(database.orm, {
           ...config.events,
           onChanges: (changes) => {
-            for (const change of changes) logger.warn({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
+            for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
           },
         }),
+        deliveryJob(database.orm, adapters, config.events.tickSeconds),
       ]);
       scheduler.start();
     }
     if (role !== 'worker') {
-      const ingest = await createIngestDependencies(database.orm, config.ingest);
+      const ingest = { ...(await createIngestDependencies(database.orm, config.ingest)), staleGraceSeconds: config.events.staleGraceSeconds };
       const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date() });
       http = await startHttpServer(app, config.http);
       logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');

@@ -26,6 +26,8 @@ export interface AppDependencies {
     rateLimiter: RateLimiter;
     /** Longest a snapshot may wait for storage before the answer is 503. */
     requestTimeoutMs: number;
+    /** DEEPCLAW_STALE_GRACE, so `nextSyncBefore` agrees with the stale rule. */
+    staleGraceSeconds?: number;
   };
   /** Injected so tests can move time (token grace, rate-limit refill). */
   clock: () => Date;

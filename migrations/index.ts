@@ -3,6 +3,6 @@
  */
 import { Migration20261121204620_initial } from './Migration20261121204620_initial.ts';
 import { Migration20261121215900_ingest } from './Migration20261121215900_ingest.ts';
-import { Migration20261121221554_events } from './Migration20261121221554_events.ts';
+import { Migration20261121221849_events } from './Migration20261121221849_events.ts';
 
-export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221554_events];
+export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events];

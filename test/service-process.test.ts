@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runNode, startService } from './support/processes.ts';
+import { buildSnapshot } from './support/snapshot-factory.ts';
 
 const freshDataDir = () => mkdtempSync(join(tmpdir(), 'deepclaw-data-'));
 
@@ -83,6 +84,31 @@ describe('the service process with the embedded database', () => {
       await next.stop();
     }
   });
+
+  it('announces a silent instance on the console, and its return', async () => {
+    const dataDir = freshDataDir();
+    const env = { DEEPCLAW_DATA_DIR: dataDir, DEEPCLAW_TICK: '1s', DEEPCLAW_STALE_GRACE: '1s', LOG_LEVEL: 'warn' };
+    const service = await startService({ ...env, LOG_LEVEL: 'info' });
+    try {
+      const { token } = JSON.parse((await runNode(['bot/cli/main.ts', 'instance', 'add', 'quiet-vps', '--json'], env)).stdout);
+      const sync = () => {
+        const snapshot = buildSnapshot();
+        snapshot.agent.intervalSeconds = 10;
+        return fetch(`http://127.0.0.1:${service.port}/v1/snapshots`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(snapshot),
+        });
+      };
+      expect((await sync()).status).toBe(202);
+      await expect.poll(() => service.output(), { timeout: 30_000, interval: 250 }).toMatch(/🔴 quiet-vps: stopped syncing\nlast sync 1\d s ago, expected every 10 s/);
+      expect((await sync()).status).toBe(202);
+      await expect.poll(() => service.output(), { timeout: 15_000, interval: 250 }).toMatch(/✅ quiet-vps: stopped syncing — resolved/);
+      expect(service.output()).toMatch(/↳ #1: Resolved: syncing again after 1\d s of silence/);
+    } finally {
+      await service.stop();
+    }
+  }, 60_000);
 
   it('exits 2 with one line per bad variable and no stack trace', async () => {
     const result = await runNode(['bot/main.ts'], { PORT: 'abc', DATABASE_POOL_SIZE: '0' });

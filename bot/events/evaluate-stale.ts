@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OpenEvent } from './decision.ts';
+import { enqueueNotifications } from '../notifications/enqueue.ts';
 import { applyDecisions, type EventChange } from './event-store.ts';
 import { decideStale, type StaleThresholds } from './rules/stale.ts';
 
@@ -18,7 +19,7 @@ interface Candidate {
 }
 
 export async function evaluateStale(em: EntityManager, now: Date, thresholds: StaleThresholds): Promise<EventChange[]> {
-  const candidates = await em.getConnection().execute<Candidate[]>(
+  const candidates = await em.execute<Candidate[]>(
     `with fleet as (
        select s.instance_id, s.last_seen_at, s.agent_interval_seconds as interval_seconds, i.paused_at is not null as paused,
               s.last_seen_at + make_interval(secs => s.agent_interval_seconds + coalesce(?::int, greatest(s.agent_interval_seconds, 300))) as stale_after,
@@ -44,7 +45,14 @@ export async function evaluateStale(em: EntityManager, now: Date, thresholds: St
       now,
       thresholds,
     );
-    changes.push(...(await applyDecisions(em, candidate.instance_id, 'stale', decisions, now)));
+    // The event and its notifications commit together: a change is never left without its pages.
+    changes.push(
+      ...(await em.transactional(async (tx) => {
+        const applied = await applyDecisions(tx, candidate.instance_id, 'stale', decisions, now);
+        await enqueueNotifications(tx, applied, now);
+        return applied;
+      })),
+    );
   }
   return changes;
 }

@@ -25,7 +25,7 @@ export interface EventChange {
 
 /** The unresolved events of `kind` for each instance. */
 export async function openEventsByInstance(em: EntityManager, instanceIds: readonly string[], kind: EventKind): Promise<Map<string, OpenEvents>> {
-  const rows = await em.getConnection().execute<{ instance_id: string; key: string; opened_at: string; details: Record<string, unknown> }[]>(
+  const rows = await em.execute<{ instance_id: string; key: string; opened_at: string; details: Record<string, unknown> }[]>(
     `select instance_id, key, opened_at, details from event where state <> 'resolved' and kind = ? and instance_id = any(?::uuid[])`,
     [kind, `{${instanceIds.join(',')}}`],
   );
@@ -46,7 +46,8 @@ export async function applyDecisions(
   decisions: readonly Decision[],
   now: Date,
 ): Promise<EventChange[]> {
-  const connection = em.getConnection();
+  // em.execute joins the caller's transaction, if there is one.
+  const connection = em;
   const changes: EventChange[] = [];
   for (const decision of decisions) {
     if (decision.action === 'open') {
@@ -78,8 +79,6 @@ export async function applyDecisions(
 
 /** Acknowledges an open event (reminders stop); false when it was not open any more. */
 export async function ackEvent(em: EntityManager, eventId: string, actorId: string, now: Date): Promise<boolean> {
-  const acked = await em
-    .getConnection()
-    .execute<{ id: string }[]>(`update event set state = 'acked', acked_at = ?, acked_by = ? where id = ? and state = 'open' returning id`, [now, actorId, eventId]);
+  const acked = await em.execute<{ id: string }[]>(`update event set state = 'acked', acked_at = ?, acked_by = ? where id = ? and state = 'open' returning id`, [now, actorId, eventId]);
   return acked.length === 1;
 }

@@ -1,7 +1,7 @@
 /**
  * The scheduled job that watches for silent agents: every tick, on one leader, evaluates the stale
- * rule over the fleet. Event changes are handed to `onChanges` (the notification outbox takes them
- * over with the delivery work of issue 5; until then they are logged).
+ * rule over the fleet. Each change is written together with its notifications; `onChanges` hears
+ * about them afterwards (for the log).
  */
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Snapshot } from '../../ingest/contract.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { Instance, Workspace } from '../storage/entities/index.ts';
+import { staleGraceSeconds } from '../events/rules/stale.ts';
 import { inspectStrings } from './inspect-strings.ts';
 import type { SnapshotStore, TokenOwner, TokenRejection } from './snapshot-store.ts';
 
@@ -18,6 +19,8 @@ export type AcceptOutcome =
 
 export interface AcceptDependencies {
   store: SnapshotStore;
+  /** DEEPCLAW_STALE_GRACE, when set, replaces the default grace in `nextSyncBefore`. */
+  staleGraceSeconds?: number;
   /** For the rare audit row; forked per use. */
   em: EntityManager;
 }
@@ -44,7 +47,7 @@ export async function acceptSnapshot(deps: AcceptDependencies, incoming: Incomin
     return { outcome: 'secret_detected', secretKind: problem.secretKind, path: problem.path };
   }
 
-  const nextSyncBefore = nextSyncDeadline(receivedAt, snapshot.agent.intervalSeconds);
+  const nextSyncBefore = nextSyncDeadline(receivedAt, snapshot.agent.intervalSeconds, deps.staleGraceSeconds);
   const stored = await deps.store.store({ tokenHash, snapshot, bodyBytes: incoming.bodyBytes, receivedAt, nextSyncBefore });
   if (!stored.stored) return { outcome: 'token_rejected', reason: stored.reason };
   return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner: stored.owner };
@@ -52,10 +55,10 @@ export async function acceptSnapshot(deps: AcceptDependencies, incoming: Incomin
 
 /**
  * When the next snapshot must arrive before the instance counts as stale: its interval plus the
- * default grace of max(interval, 5 minutes) (ARCHITECTURE.md section 6).
+ * stale grace — the same one the stale rule uses (ARCHITECTURE.md section 6).
  */
-export function nextSyncDeadline(receivedAt: Date, intervalSeconds: number): Date {
-  const graceSeconds = Math.max(intervalSeconds, 300);
+export function nextSyncDeadline(receivedAt: Date, intervalSeconds: number, graceOverrideSeconds?: number): Date {
+  const graceSeconds = staleGraceSeconds(intervalSeconds, { graceSeconds: graceOverrideSeconds });
   return new Date(receivedAt.getTime() + (intervalSeconds + graceSeconds) * 1000);
 }
 

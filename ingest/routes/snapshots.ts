@@ -35,7 +35,7 @@ export function snapshotRoutes(router: Router<AppState>, deps: Pick<AppDependenc
       const snapshot = validateSnapshot(rawBody);
       const receivedAt = deps.clock();
       const accepted = await withDeadline(
-        acceptSnapshot({ store: ingest.store, em: deps.orm.em }, { tokenHash, snapshot, rawBody, bodyBytes, receivedAt }),
+        acceptSnapshot({ store: ingest.store, em: deps.orm.em, staleGraceSeconds: ingest.staleGraceSeconds }, { tokenHash, snapshot, rawBody, bodyBytes, receivedAt }),
         ingest.requestTimeoutMs,
       );
       switch (accepted.outcome) {

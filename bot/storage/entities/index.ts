@@ -6,13 +6,14 @@ import { Event } from './event.ts';
 import { Instance } from './instance.ts';
 import { InstanceState } from './instance-state.ts';
 import { LinkCode } from './link-code.ts';
+import { Notification } from './notification.ts';
 import { Snapshot } from './snapshot.ts';
 import { Subscription } from './subscription.ts';
 import { SyncToken } from './sync-token.ts';
 import { UsageHourly } from './usage-hourly.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, CronJob, Event, Instance, InstanceState, LinkCode, Snapshot, Subscription, SyncToken, UsageHourly, Workspace };
+export { AuditLog, ChatLink, CronJob, Event, Instance, InstanceState, LinkCode, Notification, Snapshot, Subscription, SyncToken, UsageHourly, Workspace };
 
 export const entities = [
   Workspace,
@@ -27,4 +28,5 @@ export const entities = [
   UsageHourly,
   CronJob,
   Event,
+  Notification,
 ];

@@ -1,0 +1,26 @@
+/**
+ * The console adapter: with no chat platform configured, alerts and resolves are printed to
+ * stdout as readable text, so everything can be tried locally.
+ */
+import type { ChatAdapter, MessageRef } from '../../bot/chat/chat-adapter.ts';
+import { toPlainText, type AlertMessage } from '../../bot/messages/alert-message.ts';
+
+export const CONSOLE_CHANNEL = 'stdout';
+
+export function consoleAdapter(write: (text: string) => void = (text) => process.stdout.write(text)): ChatAdapter {
+  let counter = 0;
+  return {
+    platform: 'console',
+    async post(_channelId: string, message: AlertMessage): Promise<MessageRef> {
+      write(`\n${toPlainText(message)}\n`);
+      return { line: ++counter };
+    },
+    async update(ref: MessageRef, message: AlertMessage): Promise<void> {
+      write(`\n${toPlainText(message)}\n(updates alert #${ref.line})\n`);
+    },
+    async reply(ref: MessageRef, text: string): Promise<MessageRef> {
+      write(`  ↳ #${ref.line}: ${text}\n`);
+      return { line: ++counter };
+    },
+  };
+}

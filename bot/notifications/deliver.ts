@@ -1,0 +1,139 @@
+/**
+ * Delivers due outbox rows through the chat adapters. Any number of workers may run it at once:
+ * rows are claimed with `FOR UPDATE SKIP LOCKED` and a lease, so each is sent by one worker, and a
+ * worker that dies after claiming leaves the row to be sent again when its lease runs out (at
+ * least once). Failures are data: retry-after and transient failures push `nextAttemptAt`
+ * forward; a permanent one fails the row and disables the subscription with its error.
+ */
+import type { Pool } from 'pg';
+import { DeliveryError, type ChatAdapter, type MessageRef } from '../chat/chat-adapter.ts';
+import type { EventKind } from '../events/decision.ts';
+import { alertMessage } from '../messages/alert-message.ts';
+
+export interface DeliveryOptions {
+  batchSize: number;
+  leaseSeconds: number;
+  maxAttempts: number;
+  /** For backoff jitter; injected by tests. */
+  random?: () => number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 50, leaseSeconds: 60, maxAttempts: 10 };
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+interface Claimed {
+  id: string;
+  action: 'open' | 'resolve' | 'reminder';
+  attempts: number;
+  event_id: string;
+  kind: EventKind;
+  summary: string;
+  opened_at: string;
+  resolved_at: string | null;
+  resolve_summary: string | null;
+  instance_name: string;
+  subscription_id: string;
+  platform: string;
+  channel_id: string;
+  open_ref: MessageRef | null;
+  open_state: string | null;
+}
+
+export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatAdapter>, now: Date, options = DEFAULT_DELIVERY): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+  const claimed = await claim(pool, [...adapters.keys()], now, options);
+  for (const row of claimed) {
+    const adapter = adapters.get(row.platform)!;
+    try {
+      const ref = await send(adapter, row);
+      if (ref === 'deferred') {
+        await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
+        report.retried += 1;
+        continue;
+      }
+      await pool.query(`update notification set state = 'sent', sent_at = $2, message_ref = $3, claimed_until = null, last_error = null where id = $1`, [
+        row.id,
+        now,
+        ref ? JSON.stringify(ref) : null,
+      ]);
+      report.sent += 1;
+    } catch (error) {
+      const failure = error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error).message);
+      if (failure.kind === 'permanent' || row.attempts >= options.maxAttempts) {
+        await pool.query(`update notification set state = 'failed', last_error = $2, claimed_until = null where id = $1`, [row.id, failure.message]);
+        if (failure.kind === 'permanent') {
+          await pool.query(`update subscription set disabled_at = $2, last_error = $3 where id = $1 and disabled_at is null`, [row.subscription_id, now, failure.message]);
+        }
+        report.failed += 1;
+      } else {
+        const waitSeconds = failure.kind === 'retry-after' && failure.retryAfterSeconds ? failure.retryAfterSeconds : backoffSeconds(row.attempts, options.random ?? Math.random);
+        await reschedule(pool, row.id, new Date(now.getTime() + waitSeconds * 1000), failure.message, false);
+        report.retried += 1;
+      }
+    }
+  }
+  return report;
+}
+
+/** 5 s, 10 s, 20 s, … up to 15 min, with ±20% jitter so retries of many rows spread out. */
+export function backoffSeconds(attempts: number, random: () => number): number {
+  const base = Math.min(900, 5 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+async function send(adapter: ChatAdapter, row: Claimed): Promise<MessageRef | undefined | 'deferred'> {
+  const facts = { eventId: row.event_id, instanceName: row.instance_name, kind: row.kind, summary: row.summary, openedAt: new Date(row.opened_at) };
+  if (row.action !== 'resolve') return adapter.post(row.channel_id, alertMessage(facts));
+  const resolvedMessage = alertMessage({
+    ...facts,
+    resolved: { at: new Date(row.resolved_at ?? row.opened_at), summary: row.resolve_summary ?? 'resolved' },
+  });
+  // The alert is still on its way: resolve it once it has been posted, so it can be edited.
+  if (!row.open_ref && row.open_state === 'pending') return 'deferred';
+  if (!row.open_ref) return adapter.post(row.channel_id, resolvedMessage);
+  await adapter.update(row.open_ref, resolvedMessage);
+  return adapter.reply(row.open_ref, `Resolved: ${row.resolve_summary ?? ''}`.trim());
+}
+
+async function claim(pool: Pool, platforms: string[], now: Date, options: DeliveryOptions): Promise<Claimed[]> {
+  const { rows } = await pool.query<Claimed>(
+    `with due as (
+       select n.id from notification n join subscription s on s.id = n.subscription_id
+        where n.state = 'pending' and n.next_attempt_at <= $1 and (n.claimed_until is null or n.claimed_until < $1)
+          and s.platform = any($2::text[]) and s.disabled_at is null
+        order by n.next_attempt_at
+        limit $3
+        for update of n skip locked
+     ),
+     claimed as (
+       update notification n set claimed_until = $1 + make_interval(secs => $4), attempts = n.attempts + 1
+         from due where n.id = due.id
+       returning n.*
+     )
+     select c.id, c.action, c.attempts, e.id as event_id, e.kind, e.summary, e.opened_at, e.resolved_at, e.resolve_summary,
+            i.name as instance_name, s.id as subscription_id, s.platform, s.channel_id,
+            o.message_ref as open_ref, o.state as open_state
+       from claimed c
+       join event e on e.id = c.event_id
+       join instance i on i.id = e.instance_id
+       join subscription s on s.id = c.subscription_id
+       left join notification o on o.event_id = c.event_id and o.subscription_id = c.subscription_id and o.action = 'open'
+      order by c.created_at`,
+    [now, platforms, options.batchSize, options.leaseSeconds],
+  );
+  return rows;
+}
+
+async function reschedule(pool: Pool, id: string, at: Date, error: string | null, refund: boolean): Promise<void> {
+  await pool.query(
+    `update notification set next_attempt_at = $2, claimed_until = null, last_error = coalesce($3, last_error),
+            attempts = attempts - case when $4 then 1 else 0 end
+      where id = $1`,
+    [id, at, error, refund],
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * Turns event changes into outbox rows: an open notifies every channel subscribed to the event's
+ * workspace (and kind), unless it is muted or disabled; a resolve goes to the channels that got the
+ * open, so the original alert can be edited. Unique indexes make a repeat insert a no-op.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventChange } from '../events/event-store.ts';
+
+/** Postgres array literal of ids and kind names (neither can hold a comma, quote or brace). */
+const arrayOf = (values: readonly string[]) => `{${values.join(',')}}`;
+
+/** Inside the caller's transaction (em.execute), so an event and its notifications commit together. */
+export async function enqueueNotifications(em: EntityManager, changes: readonly EventChange[], now: Date): Promise<number> {
+  const opened = changes.filter((c) => c.change === 'opened');
+  const resolved = changes.filter((c) => c.change === 'resolved');
+  let created = 0;
+  if (opened.length > 0) {
+    const result = await em.execute<{ affectedRows: number }>(
+      `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
+       select gen_random_uuid(), e.id, s.id, 'open', 'pending', 0, ?, ?
+         from unnest(?::uuid[], ?::text[]) as c(event_id, kind)
+         join event e on e.id = c.event_id
+         join instance i on i.id = e.instance_id
+         join subscription s on s.workspace_id = i.workspace_id
+        where s.disabled_at is null
+          and (s.muted_until is null or s.muted_until <= ?)
+          and (s.kinds is null or jsonb_exists(s.kinds, c.kind))
+       on conflict do nothing`,
+      [now, now, arrayOf(opened.map((c) => c.eventId)), arrayOf(opened.map((c) => c.kind)), now],
+      'run',
+    );
+    created += result.affectedRows;
+  }
+  if (resolved.length > 0) {
+    const result = await em.execute<{ affectedRows: number }>(
+      `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
+       select gen_random_uuid(), o.event_id, o.subscription_id, 'resolve', 'pending', 0, ?, ?
+         from notification o join subscription s on s.id = o.subscription_id
+        where o.event_id = any(?::uuid[]) and o.action = 'open' and s.disabled_at is null
+       on conflict do nothing`,
+      [now, now, arrayOf(resolved.map((c) => c.eventId))],
+      'run',
+    );
+    created += result.affectedRows;
+  }
+  return created;
+}

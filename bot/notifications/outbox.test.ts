@@ -1,0 +1,138 @@
+import type { Pool } from 'pg';
+import { expect, it } from 'vitest';
+import { cli } from '../../test/support/cli.ts';
+import { describeStorage } from '../../test/support/databases.ts';
+import { DeliveryError, recordingAdapter } from '../../test/support/recording-adapter.ts';
+import { applyDecisions, type EventChange } from '../events/event-store.ts';
+import { backoffSeconds, deliverDue } from './deliver.ts';
+import { enqueueNotifications } from './enqueue.ts';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+describeStorage('notification outbox', (db) => {
+  const em = () => db().database.orm.em.fork();
+  const pool = async (): Promise<Pool> => db().database.orm.em.getConnection().getNativeClient();
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
+  let counter = 0;
+
+  /** A fresh workspace with one instance and a subscribed channel per platform given. */
+  async function setup(channels: { platform: string; channel: string; kinds?: string[]; mutedUntil?: Date }[] = [{ platform: 'recording', channel: 'C-OPS' }]) {
+    const n = ++counter;
+    const env = { env: { DATABASE_URL: db().url } };
+    await cli(['workspace', 'create', `team-${n}`], env);
+    await cli(['instance', 'add', `vps-${n}`, '--workspace', `team-${n}`], env);
+    const [row] = await sql<{ id: string; workspace_id: string }>('select id, workspace_id from instance where name = ?', [`vps-${n}`]);
+    for (const c of channels) {
+      await sql(
+        `insert into subscription (id, workspace_id, platform, channel_id, kinds, muted_until, created_at, created_by)
+         values (gen_random_uuid(), ?, ?, ?, ?::jsonb, ?, now(), 'test')`,
+        [row!.workspace_id, c.platform, c.channel, c.kinds ? JSON.stringify(c.kinds) : null, c.mutedUntil ?? null],
+      );
+    }
+    return { instanceId: row!.id, name: `vps-${n}` };
+  }
+
+  async function openStale(instanceId: string): Promise<EventChange[]> {
+    const changes = await applyDecisions(em(), instanceId, 'stale', [{ action: 'open', key: 'agent', summary: 'last sync 17 min ago, expected every 5 min', details: {} }], NOW);
+    await enqueueNotifications(em(), changes, NOW);
+    return changes;
+  }
+
+  it('posts an alert to each subscribed channel, once', async () => {
+    const { instanceId, name } = await setup([
+      { platform: 'recording', channel: 'C-OPS' },
+      { platform: 'recording', channel: 'C-ONCALL' },
+    ]);
+    await openStale(instanceId);
+    const adapter = recordingAdapter();
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), NOW)).toMatchObject({ sent: 2 });
+    expect(adapter.calls.map((c) => c.call === 'post' && c.channelId).sort()).toEqual(['C-ONCALL', 'C-OPS']);
+    const first = adapter.calls[0]!;
+    expect(first.call === 'post' && first.message).toMatchObject({ title: `🔴 ${name}: stopped syncing`, summary: 'last sync 17 min ago, expected every 5 min' });
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(60))).toMatchObject({ sent: 0 });
+  });
+
+  it('skips muted channels and channels that want other kinds', async () => {
+    const { instanceId } = await setup([
+      { platform: 'recording', channel: 'C-MUTED', mutedUntil: later(3600) },
+      { platform: 'recording', channel: 'C-COST', kinds: ['cost-drift'] },
+      { platform: 'recording', channel: 'C-STALE', kinds: ['stale'] },
+    ]);
+    await openStale(instanceId);
+    const adapter = recordingAdapter();
+    await deliverDue(await pool(), new Map([['recording', adapter]]), NOW);
+    expect(adapter.calls.map((c) => c.call === 'post' && c.channelId)).toEqual(['C-STALE']);
+  });
+
+  it('edits the original alert on resolve and replies under it', async () => {
+    const { instanceId } = await setup();
+    await openStale(instanceId);
+    const adapter = recordingAdapter();
+    await deliverDue(await pool(), new Map([['recording', adapter]]), NOW);
+    const changes = await applyDecisions(em(), instanceId, 'stale', [{ action: 'resolve', key: 'agent', summary: 'syncing again after 20 min of silence', details: {} }], later(600));
+    await enqueueNotifications(em(), changes, later(600));
+    await deliverDue(await pool(), new Map([['recording', adapter]]), later(600));
+    expect(adapter.calls.slice(1)).toEqual([
+      { call: 'update', ref: { channel: 'C-OPS', ts: '1' }, message: expect.objectContaining({ severity: 'resolved' }) },
+      { call: 'reply', ref: { channel: 'C-OPS', ts: '1' }, text: 'Resolved: syncing again after 20 min of silence' },
+    ]);
+  });
+
+  it("honours the platform's Retry-After, then delivers", async () => {
+    const { instanceId } = await setup();
+    await openStale(instanceId);
+    const adapter = recordingAdapter();
+    adapter.failNext.push(new DeliveryError('retry-after', 'rate limited', 30));
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), NOW)).toMatchObject({ retried: 1 });
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(29))).toMatchObject({ sent: 0 });
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(30))).toMatchObject({ sent: 1 });
+  });
+
+  it('disables a subscription whose channel is gone, with its last error, and stops sending to it', async () => {
+    const { instanceId } = await setup([{ platform: 'recording', channel: 'C-GONE' }]);
+    await openStale(instanceId);
+    const adapter = recordingAdapter();
+    adapter.failNext.push(new DeliveryError('permanent', 'channel_not_found'));
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), NOW)).toMatchObject({ failed: 1 });
+    const [subscription] = await sql<{ disabled_at: string | null; last_error: string }>("select disabled_at, last_error from subscription where channel_id = 'C-GONE'");
+    expect(subscription).toMatchObject({ last_error: 'channel_not_found' });
+    expect(subscription!.disabled_at).not.toBeNull();
+  });
+
+  it('delivers again after a worker died between claiming and sending', async () => {
+    const { instanceId } = await setup([{ platform: 'recording', channel: 'C-CRASH' }]);
+    await openStale(instanceId);
+    // A worker claims the row and dies before sending: simulate by claiming through an adapter that hangs.
+    const hanging = recordingAdapter();
+    hanging.post = () => new Promise(() => {});
+    void deliverDue(await pool(), new Map([['recording', hanging]]), NOW);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const adapter = recordingAdapter();
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(30))).toMatchObject({ sent: 0 });
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(61))).toMatchObject({ sent: 1 });
+  });
+
+  it('sends each notification exactly once when two workers deliver at the same moment', async () => {
+    const channels = Array.from({ length: 12 }, (_, i) => ({ platform: 'recording', channel: `C-${i}` }));
+    const { instanceId } = await setup(channels);
+    await openStale(instanceId);
+    const [a, b] = [recordingAdapter(), recordingAdapter()];
+    await Promise.all([
+      deliverDue(await pool(), new Map([['recording', a]]), NOW, { batchSize: 5, leaseSeconds: 60, maxAttempts: 10 }),
+      deliverDue(await pool(), new Map([['recording', b]]), NOW, { batchSize: 5, leaseSeconds: 60, maxAttempts: 10 }),
+    ]);
+    await deliverDue(await pool(), new Map([['recording', a]]), NOW);
+    const posted = [...a.calls, ...b.calls].map((c) => c.call === 'post' && c.channelId);
+    expect(posted).toHaveLength(12);
+    expect(new Set(posted).size).toBe(12);
+  });
+
+  it('spreads retries with exponential backoff and jitter', () => {
+    expect(backoffSeconds(1, () => 0.5)).toBe(5);
+    expect(backoffSeconds(4, () => 0.5)).toBe(40);
+    expect(backoffSeconds(30, () => 0.5)).toBe(900);
+    expect(backoffSeconds(4, () => 0)).toBe(32);
+    expect(backoffSeconds(4, () => 1)).toBe(48);
+  });
+});
