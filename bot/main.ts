@@ -17,6 +17,8 @@ import { DeepClawError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { CONSOLE_CHANNEL, consoleAdapter } from '../adapters/console/adapter.ts';
+import type { EventChange } from './events/event-store.ts';
+import { instancesJob } from './events/instances-job.ts';
 import { staleJob } from './events/stale-job.ts';
 import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
 import { deliveryJob } from './notifications/delivery-job.ts';
@@ -51,16 +53,15 @@ export async function startService(options: { config: Config; logger: Logger; ro
     if (role !== 'web') {
       // No chat platform is configured yet in this codebase: alerts go to the console adapter.
       const adapters = new Map([['console', consoleAdapter()]]);
+      const logChanges = (changes: EventChange[]) => {
+        for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
+      };
       const pool = await database.orm.em.getConnection().getNativeClient();
       await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
       scheduler = new Scheduler(database.orm, logger, [
         pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),
-        staleJob(database.orm, {
-          ...config.events,
-          onChanges: (changes) => {
-            for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
-          },
-        }),
+        staleJob(database.orm, { ...config.events, onChanges: logChanges }),
+        instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges: logChanges }),
         deliveryJob(database.orm, adapters, config.events.tickSeconds),
       ]);
       scheduler.start();
