@@ -6,7 +6,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../actor.ts';
 import { listAudit } from '../audit/audit-log.ts';
 import { toDurationText } from '../duration.ts';
-import { addInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
+import { formatThresholdValue, listThresholds, setThreshold } from '../events/thresholds.ts';
+import { addInstance, findInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
 import { createLinkCode } from '../links/link-codes.ts';
 import { checkSyncToken, revokeSyncTokens, rotateSyncToken } from '../tokens/sync-tokens.ts';
 import { createWorkspace, findWorkspace, listWorkspaces } from '../workspaces/workspaces.ts';
@@ -16,6 +17,7 @@ import type { CliIo } from './run-cli.ts';
 export interface CommandOptions {
   json: boolean;
   workspace?: string;
+  instance?: string;
   intervalSeconds?: number;
   graceSeconds?: number;
   limit?: number;
@@ -30,7 +32,7 @@ export interface CommandContext {
 
 export interface Command {
   arguments: string[];
-  options: ('workspace' | 'interval' | 'grace' | 'limit')[];
+  options: ('workspace' | 'instance' | 'interval' | 'grace' | 'limit')[];
   run(context: CommandContext, args: string[]): Promise<number>;
 }
 
@@ -200,6 +202,42 @@ export const COMMANDS: Record<string, Command> = {
           : `Link code for workspace "${workspace.name}": ${code}\n\n` +
               `In the chat to link, a chat admin types:  /deepclaw link ${code}\n` +
               `It works once, until ${timestamp(expiresAt)}.\n`,
+      );
+      return 0;
+    },
+  },
+
+  'threshold set': {
+    arguments: ['name', 'value'],
+    options: ['workspace', 'instance'],
+    async run({ em, actor, options, io }, [name, value]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const instance = options.instance ? await findInstance(em, workspace, options.instance) : undefined;
+      const stored = await setThreshold(em, { workspace, instance, name: name!, value: value!, actor });
+      const scope = instance ? `instance "${instance.name}"` : `workspace "${workspace.name}"`;
+      io.stdout.write(
+        options.json
+          ? json({ name, value: stored, scope: instance ? { instance: instance.name } : { workspace: workspace.name } })
+          : `Set ${name} to ${formatThresholdValue(name!, stored)} for ${scope}; it applies from the next evaluation.\n`,
+      );
+      return 0;
+    },
+  },
+
+  'threshold list': {
+    arguments: [],
+    options: ['workspace', 'instance'],
+    async run({ em, options, io }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const instance = options.instance ? await findInstance(em, workspace, options.instance) : undefined;
+      const rows = await listThresholds(em, workspace, instance);
+      io.stdout.write(
+        options.json
+          ? json({ workspace: workspace.name, instance: instance?.name ?? null, thresholds: rows })
+          : table(
+              ['THRESHOLD', 'DEFAULT', 'WORKSPACE', ...(instance ? ['INSTANCE'] : []), 'MEANING'],
+              rows.map((r) => [r.name, r.defaultValue, r.workspaceValue ?? '-', ...(instance ? [r.instanceValue ?? '-'] : []), r.meaning]),
+            ),
       );
       return 0;
     },

@@ -106,6 +106,7 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
       options: {
         json: { type: 'boolean' },
         workspace: { type: 'string' },
+        instance: { type: 'string' },
         interval: { type: 'string' },
         grace: { type: 'string' },
         limit: { type: 'string' },
@@ -128,7 +129,7 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
         : `"${command}" needs ${spec.arguments.map((a) => `<${a}>`).join(' ')}`,
     );
   }
-  for (const option of ['workspace', 'interval', 'grace', 'limit'] as const) {
+  for (const option of ['workspace', 'instance', 'interval', 'grace', 'limit'] as const) {
     if (values[option] !== undefined && !spec.options.includes(option)) {
       throw new UsageError(`--${option} does not apply to "${command}"`);
     }
@@ -139,6 +140,7 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
     options: {
       json: values.json === true,
       workspace: values.workspace as string | undefined,
+      instance: values.instance as string | undefined,
       intervalSeconds: optionalDuration('interval', values.interval as string | undefined),
       graceSeconds: optionalDuration('grace', values.grace as string | undefined),
       limit: optionalLimit(values.limit as string | undefined),

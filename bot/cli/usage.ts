@@ -17,6 +17,10 @@ Sync tokens
   token revoke <instance>                 revoke every working token of the instance now
   token check                             read a token from stdin and say which instance it writes for
 
+Alert thresholds (workspace-wide, or for one instance with --instance <name>)
+  threshold set <name> <value>            e.g. threshold set cost-drift.ratio 2, threshold set stale.grace 15m
+  threshold list                          every threshold: default, workspace and instance values
+
 Chat
   link-code                               print a one-time code (15 minutes) for /deepclaw link <code>
 

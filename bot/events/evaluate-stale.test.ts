@@ -47,6 +47,12 @@ describeStorage('stale evaluation over the fleet', (db) => {
     expect(change).toMatchObject({ instanceId: id, change: 'resolved', summary: 'syncing again after 30 min of silence' });
   });
 
+  it('honours a stale.grace threshold set for one instance', async () => {
+    const id = await instance('watched-closely', 7);
+    await cli(['threshold', 'set', 'stale.grace', '1m', '--instance', 'watched-closely'], { env: { DATABASE_URL: db().url } });
+    expect(await evaluateStale(em(), NOW, {})).toContainEqual(expect.objectContaining({ instanceId: id, change: 'opened' }));
+  });
+
   it('honours a grace override for every instance', async () => {
     const id = await instance('tight', 6);
     expect(await evaluateStale(em(), NOW, {})).not.toContainEqual(expect.objectContaining({ instanceId: id }));

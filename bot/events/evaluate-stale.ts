@@ -11,6 +11,8 @@ import { decideStale, type StaleThresholds } from './rules/stale.ts';
 
 interface Candidate {
   instance_id: string;
+  /** A `stale.grace` threshold set for the instance or its workspace, in seconds. */
+  grace_override: number | null;
   last_seen_at: string;
   interval_seconds: number;
   paused: boolean;
@@ -22,13 +24,19 @@ export async function evaluateStale(em: EntityManager, now: Date, thresholds: St
   const candidates = await em.execute<Candidate[]>(
     `with fleet as (
        select s.instance_id, s.last_seen_at, s.agent_interval_seconds as interval_seconds, i.paused_at is not null as paused,
-              s.last_seen_at + make_interval(secs => s.agent_interval_seconds + coalesce(?::int, greatest(s.agent_interval_seconds, 300))) as stale_after,
+              g.value as grace_override,
+              s.last_seen_at + make_interval(secs => s.agent_interval_seconds + coalesce(g.value, ?::float8, greatest(s.agent_interval_seconds, 300))) as stale_after,
               e.opened_at as event_opened_at, e.details as event_details
          from instance_state s
          join instance i on i.id = s.instance_id
+         left join lateral (
+           select t.value from threshold_override t
+            where t.workspace_id = i.workspace_id and t.name = 'stale.grace' and (t.instance_id = i.id or t.instance_id is null)
+            order by t.instance_id nulls last limit 1
+         ) g on true
          left join event e on e.instance_id = s.instance_id and e.kind = 'stale' and e.state <> 'resolved'
      )
-     select instance_id, last_seen_at, interval_seconds, paused, event_opened_at, event_details from fleet
+     select instance_id, grace_override, last_seen_at, interval_seconds, paused, event_opened_at, event_details from fleet
       where (event_opened_at is null and not paused and stale_after < ?)
          or (event_opened_at is not null and (paused or stale_after >= ?))`,
     [thresholds.graceSeconds ?? null, now, now],
@@ -43,7 +51,7 @@ export async function evaluateStale(em: EntityManager, now: Date, thresholds: St
       { lastSeenAt: new Date(candidate.last_seen_at), intervalSeconds: candidate.interval_seconds, paused: candidate.paused },
       open,
       now,
-      thresholds,
+      candidate.grace_override === null ? thresholds : { graceSeconds: candidate.grace_override },
     );
     // The event and its notifications commit together: a change is never left without its pages.
     changes.push(

@@ -9,8 +9,10 @@ import type { Orm } from '../storage/orm.ts';
 import type { EventChange } from './event-store.ts';
 import { evaluateInstance } from './evaluate-instance.ts';
 import { everySeconds } from './stale-job.ts';
+import { overridesForInstance, thresholdsFrom } from './thresholds.ts';
 
 export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges(changes: EventChange[]): void }): ScheduledJob {
+  // Thresholds are read per instance on every run, so `deepclaw threshold set` applies at the next tick.
   return {
     name: 'evaluate-instances',
     schedule: everySeconds(options.tickSeconds),
@@ -24,7 +26,10 @@ export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges
         [since],
       );
       const changes: EventChange[] = [];
-      for (const { instance_id } of due) changes.push(...(await evaluateInstance(em.fork(), instance_id, now)));
+      for (const { instance_id } of due) {
+        const thresholds = thresholdsFrom(await overridesForInstance(em, instance_id));
+        changes.push(...(await evaluateInstance(em.fork(), instance_id, now, thresholds)));
+      }
       if (changes.length > 0) options.onChanges(changes);
     },
   };

@@ -10,10 +10,11 @@ import { Notification } from './notification.ts';
 import { Snapshot } from './snapshot.ts';
 import { Subscription } from './subscription.ts';
 import { SyncToken } from './sync-token.ts';
+import { ThresholdOverride } from './threshold-override.ts';
 import { UsageHourly } from './usage-hourly.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, CronJob, Event, Instance, InstanceState, LinkCode, Notification, Snapshot, Subscription, SyncToken, UsageHourly, Workspace };
+export { AuditLog, ChatLink, CronJob, Event, Instance, InstanceState, LinkCode, Notification, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, Workspace };
 
 export const entities = [
   Workspace,
@@ -29,4 +30,5 @@ export const entities = [
   CronJob,
   Event,
   Notification,
+  ThresholdOverride,
 ];
