@@ -25,7 +25,7 @@ describe('configuration', () => {
       ingest: { rateLimitBurst: 6, rateLimitRefillSeconds: 10, requestTimeoutMs: 10_000 },
       snapshotRetentionDays: 14,
       webProcesses: 1,
-      events: { tickSeconds: 5, staleGraceSeconds: undefined },
+      events: { tickSeconds: 5, staleGraceSeconds: undefined, reminderEverySeconds: undefined },
       logLevel: 'info',
     });
   });
@@ -74,7 +74,11 @@ describe('configuration', () => {
   });
 
   it('reads the tick and a stale grace override as durations', () => {
-    expect(loadConfig({ DEEPCLAW_TICK: '2s', DEEPCLAW_STALE_GRACE: '30s' }, '/srv').events).toEqual({ tickSeconds: 2, staleGraceSeconds: 30 });
+    expect(loadConfig({ DEEPCLAW_TICK: '2s', DEEPCLAW_STALE_GRACE: '30s', DEEPCLAW_REMINDER_EVERY: '4h' }, '/srv').events).toEqual({
+      tickSeconds: 2,
+      staleGraceSeconds: 30,
+      reminderEverySeconds: 14_400,
+    });
     expect(problemsOf({ DEEPCLAW_STALE_GRACE: 'soon' })).toEqual(['DEEPCLAW_STALE_GRACE: expected a duration like 30s, 5m or 1h (got "soon")']);
     expect(problemsOf({ DEEPCLAW_TICK: '7s' })).toEqual(['DEEPCLAW_TICK: expected a tick that divides a minute or an hour evenly, like 5s, 30s or 5m (got "7s")']);
   });

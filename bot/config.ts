@@ -68,6 +68,18 @@ const environmentSchema = z.object({
     (seconds) => (seconds < 60 && 60 % seconds === 0) || (seconds % 60 === 0 && seconds < 3600 && 3600 % seconds === 0),
     'expected a tick that divides a minute or an hour evenly, like 5s, 30s or 5m',
   ),
+  DEEPCLAW_REMINDER_EVERY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return toSeconds(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a duration like 4h' });
+        return z.NEVER;
+      }
+    }),
   DEEPCLAW_STALE_GRACE: z
     .string()
     .optional()
@@ -113,6 +125,8 @@ export interface Config {
     tickSeconds: number;
     /** Replaces every instance's default stale grace of max(interval, 5 min). */
     staleGraceSeconds?: number;
+    /** Remind about open, unacknowledged events this often; unset = no reminders. */
+    reminderEverySeconds?: number;
   };
   logLevel: LogLevel;
 }
@@ -166,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     },
     snapshotRetentionDays: e.DEEPCLAW_SNAPSHOT_RETENTION_DAYS,
     webProcesses: e.DEEPCLAW_WEB_PROCESSES,
-    events: { tickSeconds: e.DEEPCLAW_TICK, staleGraceSeconds: e.DEEPCLAW_STALE_GRACE },
+    events: { tickSeconds: e.DEEPCLAW_TICK, staleGraceSeconds: e.DEEPCLAW_STALE_GRACE, reminderEverySeconds: e.DEEPCLAW_REMINDER_EVERY },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -22,6 +22,7 @@ import { instancesJob } from './events/instances-job.ts';
 import { staleJob } from './events/stale-job.ts';
 import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
 import { deliveryJob } from './notifications/delivery-job.ts';
+import { remindersJob } from './notifications/reminders.ts';
 import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
 import { migrateToLatest, pendingMigrations } from './storage/migrate.ts';
 import { openDatabase, type Database } from './storage/orm.ts';
@@ -63,6 +64,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleJob(database.orm, { ...config.events, onChanges: logChanges }),
         instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges: logChanges }),
         deliveryJob(database.orm, adapters, config.events.tickSeconds),
+        ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
       ]);
       scheduler.start();
     }

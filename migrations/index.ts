@@ -5,5 +5,6 @@ import { Migration20261121204620_initial } from './Migration20261121204620_initi
 import { Migration20261121215900_ingest } from './Migration20261121215900_ingest.ts';
 import { Migration20261121221849_events } from './Migration20261121221849_events.ts';
 import { Migration20261121222649_thresholds } from './Migration20261121222649_thresholds.ts';
+import { Migration20261121223300_mutes } from './Migration20261121223300_mutes.ts';
 
-export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds];
+export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds, Migration20261121223300_mutes];

@@ -5,7 +5,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../actor.ts';
 import { listAudit } from '../audit/audit-log.ts';
-import { toDurationText } from '../duration.ts';
+import { DurationError, toDurationText, toSeconds } from '../duration.ts';
+import { InvalidInputError } from '../errors.ts';
+import { setMute } from '../events/mutes.ts';
 import { formatThresholdValue, listThresholds, setThreshold } from '../events/thresholds.ts';
 import { addInstance, findInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
 import { createLinkCode } from '../links/link-codes.ts';
@@ -203,6 +205,37 @@ export const COMMANDS: Record<string, Command> = {
               `In the chat to link, a chat admin types:  /deepclaw link ${code}\n` +
               `It works once, until ${timestamp(expiresAt)}.\n`,
       );
+      return 0;
+    },
+  },
+
+  mute: {
+    arguments: ['target', 'duration'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [target, duration]) {
+      let seconds: number;
+      try {
+        seconds = toSeconds(duration!);
+      } catch (error) {
+        if (error instanceof DurationError) throw new InvalidInputError('invalid_duration', error.message);
+        throw error;
+      }
+      const workspace = await findWorkspace(em, options.workspace);
+      const until = new Date(Date.now() + seconds * 1000);
+      await setMute(em, { workspace, target: target!, until, actor });
+      const what = target === 'all' ? `every instance of workspace "${workspace.name}"` : `"${target}"`;
+      io.stdout.write(options.json ? json({ target, mutedUntil: until }) : `Muted ${what} until ${timestamp(until)}: its alerts are held back, events still open and resolve.\n`);
+      return 0;
+    },
+  },
+
+  unmute: {
+    arguments: ['target'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [target]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      await setMute(em, { workspace, target: target!, until: null, actor });
+      io.stdout.write(options.json ? json({ target, mutedUntil: null }) : `Unmuted ${target === 'all' ? `workspace "${workspace.name}"` : `"${target}"`}.\n`);
       return 0;
     },
   },

@@ -152,6 +152,18 @@ describeStorage('admin CLI', (db) => {
     expect((await run(['audit'])).stdout).toMatch(/^AT\s+WORKSPACE\s+ACTION\s+SUBJECT\s+ACTOR\s+FROM$/m);
   });
 
+  it('mutes and unmutes an instance or the whole workspace, and refuses a bad duration', async () => {
+    await run(['instance', 'add', 'noisy']);
+    expect((await run(['mute', 'noisy', '1h'])).stdout).toMatch(/^Muted "noisy" until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect((await run(['mute', 'all', '30m'])).stdout).toContain('Muted every instance of workspace "default"');
+    expect((await run(['unmute', 'noisy', '--json'])).json()).toEqual({ target: 'noisy', mutedUntil: null });
+    const bad = await run(['mute', 'noisy', 'soon']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('"soon" is not a duration');
+    const unknown = await run(['mute', 'nosy', '1h']);
+    expect(unknown.stderr).toContain('Did you mean "noisy"?');
+  });
+
   it('reports the schema current on migrate', async () => {
     expect((await run(['migrate'])).stdout).toBe('The schema is current.\n');
   });

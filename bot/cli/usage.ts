@@ -17,6 +17,10 @@ Sync tokens
   token revoke <instance>                 revoke every working token of the instance now
   token check                             read a token from stdin and say which instance it writes for
 
+Muting
+  mute <instance|all> <duration>          hold back alerts of an instance, or the whole workspace, e.g. mute my-vps 1h
+  unmute <instance|all>                   send alerts again
+
 Alert thresholds (workspace-wide, or for one instance with --instance <name>)
   threshold set <name> <value>            e.g. threshold set cost-drift.ratio 2, threshold set stale.grace 15m
   threshold list                          every threshold: default, workspace and instance values

@@ -8,6 +8,7 @@
 import type { Pool } from 'pg';
 import { DeliveryError, type ChatAdapter, type MessageRef } from '../chat/chat-adapter.ts';
 import type { EventKind } from '../events/decision.ts';
+import { humanDuration } from '../events/human-duration.ts';
 import { alertMessage } from '../messages/alert-message.ts';
 
 export interface DeliveryOptions {
@@ -50,7 +51,7 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
   for (const row of claimed) {
     const adapter = adapters.get(row.platform)!;
     try {
-      const ref = await send(adapter, row);
+      const ref = await send(adapter, row, now);
       if (ref === 'deferred') {
         await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
         report.retried += 1;
@@ -86,9 +87,13 @@ export function backoffSeconds(attempts: number, random: () => number): number {
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-async function send(adapter: ChatAdapter, row: Claimed): Promise<MessageRef | undefined | 'deferred'> {
+async function send(adapter: ChatAdapter, row: Claimed, now: Date): Promise<MessageRef | undefined | 'deferred'> {
   const facts = { eventId: row.event_id, instanceName: row.instance_name, kind: row.kind, summary: row.summary, openedAt: new Date(row.opened_at) };
-  if (row.action !== 'resolve') return adapter.post(row.channel_id, alertMessage(facts));
+  if (row.action === 'open') return adapter.post(row.channel_id, alertMessage(facts));
+  if (row.action === 'reminder') {
+    const text = `Still open after ${humanDuration(now.getTime() - facts.openedAt.getTime())}: ${row.summary}`;
+    return row.open_ref ? adapter.reply(row.open_ref, text) : adapter.post(row.channel_id, alertMessage(facts));
+  }
   const resolvedMessage = alertMessage({
     ...facts,
     resolved: { at: new Date(row.resolved_at ?? row.opened_at), summary: row.resolve_summary ?? 'resolved' },

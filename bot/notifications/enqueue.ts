@@ -1,7 +1,8 @@
 /**
  * Turns event changes into outbox rows: an open notifies every channel subscribed to the event's
- * workspace (and kind), unless it is muted or disabled; a resolve goes to the channels that got the
- * open, so the original alert can be edited. Unique indexes make a repeat insert a no-op.
+ * workspace (and kind), unless the channel, the instance or the workspace is muted, or the channel
+ * is disabled; a resolve goes to the channels that got the open, so the original alert can be
+ * edited. Unique indexes make a repeat insert a no-op.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventChange } from '../events/event-store.ts';
@@ -21,12 +22,15 @@ export async function enqueueNotifications(em: EntityManager, changes: readonly 
          from unnest(?::uuid[], ?::text[]) as c(event_id, kind)
          join event e on e.id = c.event_id
          join instance i on i.id = e.instance_id
+         join workspace w on w.id = i.workspace_id
          join subscription s on s.workspace_id = i.workspace_id
         where s.disabled_at is null
           and (s.muted_until is null or s.muted_until <= ?)
+          and (i.muted_until is null or i.muted_until <= ?)
+          and (w.muted_until is null or w.muted_until <= ?)
           and (s.kinds is null or jsonb_exists(s.kinds, c.kind))
        on conflict do nothing`,
-      [now, now, arrayOf(opened.map((c) => c.eventId)), arrayOf(opened.map((c) => c.kind)), now],
+      [now, now, arrayOf(opened.map((c) => c.eventId)), arrayOf(opened.map((c) => c.kind)), now, now, now],
       'run',
     );
     created += result.affectedRows;

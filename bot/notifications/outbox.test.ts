@@ -3,7 +3,11 @@ import { expect, it } from 'vitest';
 import { cli } from '../../test/support/cli.ts';
 import { describeStorage } from '../../test/support/databases.ts';
 import { DeliveryError, recordingAdapter } from '../../test/support/recording-adapter.ts';
-import { applyDecisions, type EventChange } from '../events/event-store.ts';
+import { ackEvent, applyDecisions, type EventChange } from '../events/event-store.ts';
+import { setMute } from '../events/mutes.ts';
+import { findWorkspace } from '../workspaces/workspaces.ts';
+import { ALICE_AT_CLI } from '../../test/support/personas.ts';
+import { enqueueReminders } from './reminders.ts';
 import { backoffSeconds, deliverDue } from './deliver.ts';
 import { enqueueNotifications } from './enqueue.ts';
 
@@ -126,6 +130,52 @@ describeStorage('notification outbox', (db) => {
     const posted = [...a.calls, ...b.calls].map((c) => c.call === 'post' && c.channelId);
     expect(posted).toHaveLength(12);
     expect(new Set(posted).size).toBe(12);
+  });
+
+  it('holds back alerts of a muted instance or workspace, until the mute ends', async () => {
+    const { instanceId, name } = await setup([{ platform: 'recording', channel: 'C-HUSH' }]);
+    const [workspace] = await sql<{ name: string }>('select w.name from workspace w join instance i on i.workspace_id = w.id where i.id = ?', [instanceId]);
+    const mute = async (target: string, until: Date | null) => {
+      const fork = em();
+      await setMute(fork, { workspace: await findWorkspace(fork, workspace!.name), target, until, actor: ALICE_AT_CLI, now: NOW });
+    };
+    await mute(name, later(3600));
+    await openStale(instanceId);
+    const adapter = recordingAdapter();
+    await deliverDue(await pool(), new Map([['recording', adapter]]), NOW);
+    expect(adapter.calls).toEqual([]);
+    await mute(name, null);
+    await mute('all', later(3600));
+    const changes = await applyDecisions(em(), instanceId, 'cron-failed', [{ action: 'open', key: 'j', summary: 'cron job "j" failed', details: {} }], NOW);
+    await enqueueNotifications(em(), changes, NOW);
+    await deliverDue(await pool(), new Map([['recording', adapter]]), NOW);
+    expect(adapter.calls).toEqual([]);
+  });
+
+  it('reminds every interval while an event stays open, and stops once it is acked', async () => {
+    const { instanceId } = await setup([{ platform: 'recording', channel: 'C-REMIND' }]);
+    const [change] = await openStale(instanceId);
+    const adapter = recordingAdapter();
+    const delivery = await pool();
+    const deliver = (at: Date) => deliverDue(delivery, new Map([['recording', adapter]]), at);
+    const hours = (h: number) => later(h * 3600);
+    // Other tests' events share this database; count this event's reminders only.
+    const remindersAt = async (h: number) => {
+      await enqueueReminders(em(), hours(h), 4 * 3600);
+      const [row] = await sql<{ n: number }>("select count(*)::int as n from notification where event_id = ? and action = 'reminder'", [change!.eventId]);
+      return row!.n;
+    };
+    await deliver(NOW);
+    expect(await remindersAt(3)).toBe(0);
+    expect(await remindersAt(4)).toBe(1);
+    expect(await remindersAt(4)).toBe(1);
+    await deliver(hours(4));
+    expect(adapter.calls.at(-1)).toEqual({ call: 'reply', ref: { channel: 'C-REMIND', ts: '1' }, text: 'Still open after 4 h: last sync 17 min ago, expected every 5 min' });
+    expect(await remindersAt(7)).toBe(1);
+    expect(await remindersAt(8)).toBe(2);
+    await deliver(hours(8));
+    await ackEvent(em(), change!.eventId, 'slack:U0B0B', hours(9));
+    expect(await remindersAt(12)).toBe(2);
   });
 
   it('spreads retries with exponential backoff and jitter', () => {

@@ -13,6 +13,8 @@ export const Instance = defineEntity({
     intervalSeconds: p.integer().default(300),
     /** A paused instance still stores snapshots but raises no events. */
     pausedAt: p.datetime().nullable(),
+    /** Alerts for this instance are not sent until then (events still open and resolve). */
+    mutedUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   // Serves every lookup by name ("rotate-token my-vps") and keeps names unique per workspace.

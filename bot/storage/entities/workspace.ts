@@ -7,6 +7,8 @@ export const Workspace = defineEntity({
   properties: {
     id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
     name: p.string().length(63).unique(),
+    /** No alert of this workspace is sent until then (`mute all 1h`). */
+    mutedUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
