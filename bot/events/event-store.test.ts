@@ -65,6 +65,22 @@ describeStorage('event lifecycle', (db) => {
     expect((await openEventsByInstance(em(), [id], 'stale')).get(id)?.get('agent')?.details).toEqual({ silentSeconds: 2000 });
   });
 
+  it('holds a flapping key open with one notice, and resolves it once it has been steady for an hour', async () => {
+    const id = await instanceId();
+    const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+    const flip = async (minute: number) => {
+      await applyDecisions(em(), id, 'stale', [open], at(minute));
+      return applyDecisions(em(), id, 'stale', [resolve], at(minute + 5));
+    };
+    expect((await flip(0)).map((c) => c.change)).toEqual(['resolved']);
+    expect((await flip(10)).map((c) => c.change)).toEqual(['resolved']);
+    expect((await flip(20)).map((c) => c.change)).toEqual(['flapping']);
+    await applyDecisions(em(), id, 'stale', [{ action: 'keep', key: 'agent', details: { silentSeconds: 60 } }], at(30));
+    expect(await applyDecisions(em(), id, 'stale', [resolve], at(40))).toEqual([]);
+    expect((await openEventsByInstance(em(), [id], 'stale')).get(id)?.get('agent')?.details).toMatchObject({ flapping: true });
+    expect((await applyDecisions(em(), id, 'stale', [resolve], at(86))).map((c) => c.change)).toEqual(['resolved']);
+  });
+
   it('acks an open event once; an acked event still resolves', async () => {
     const id = await instanceId();
     const [opened] = await applyDecisions(em(), id, 'stale', [open], NOW);

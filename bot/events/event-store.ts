@@ -9,6 +9,10 @@
  *
  * Each function returns what actually changed, so notifications are created exactly once, by the
  * worker whose write took effect.
+ *
+ * Flapping guard: a key that has opened FLAP_OPENS times within an hour is not resolved again;
+ * it is held open, marked flapping (one notice, not a page per flip), until it has stayed fine
+ * for an hour.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
@@ -18,7 +22,8 @@ export interface EventChange {
   instanceId: string;
   kind: EventKind;
   key: string;
-  change: 'opened' | 'resolved';
+  /** `flapping`: the key kept opening and resolving; it is held open with one notice instead. */
+  change: 'opened' | 'resolved' | 'flapping';
   summary: string;
   details: Record<string, unknown>;
 }
@@ -60,6 +65,11 @@ export async function applyDecisions(
       );
       if (inserted[0]) changes.push({ eventId: inserted[0].id, instanceId, kind, key: decision.key, change: 'opened', summary: decision.summary, details: decision.details });
     } else if (decision.action === 'resolve') {
+      const hold = await flappingHold(connection, instanceId, kind, decision.key, now);
+      if (hold.newlyFlapping) {
+        changes.push({ eventId: hold.eventId!, instanceId, kind, key: decision.key, change: 'flapping', summary: hold.summary!, details: decision.details });
+      }
+      if (hold.held) continue;
       const resolved = await connection.execute<{ id: string }[]>(
         `update event set state = 'resolved', resolved_at = ?, resolve_summary = ?, details = ?::jsonb
           where instance_id = ? and kind = ? and key = ? and state in ('open', 'acked')
@@ -68,13 +78,49 @@ export async function applyDecisions(
       );
       if (resolved[0]) changes.push({ eventId: resolved[0].id, instanceId, kind, key: decision.key, change: 'resolved', summary: decision.summary, details: decision.details });
     } else if (decision.details) {
+      // Fresh figures replace the old, but a flapping mark stays until the event resolves.
       await connection.execute(
-        `update event set details = ?::jsonb where instance_id = ? and kind = ? and key = ? and state in ('open', 'acked')`,
+        `update event set details = ?::jsonb || case when jsonb_exists(details, 'flappingSince')
+                 then jsonb_build_object('flapping', true, 'flappingSince', details->'flappingSince') else '{}'::jsonb end
+          where instance_id = ? and kind = ? and key = ? and state in ('open', 'acked')`,
         [JSON.stringify(decision.details), instanceId, kind, decision.key],
       );
     }
   }
   return changes;
+}
+
+export const FLAP_OPENS = 3;
+const FLAP_WINDOW_MS = 3_600_000;
+
+/** Whether a resolve must wait because the key is flapping, and whether it just started to. */
+async function flappingHold(
+  em: EntityManager,
+  instanceId: string,
+  kind: EventKind,
+  key: string,
+  now: Date,
+): Promise<{ held: boolean; newlyFlapping: boolean; eventId?: string; summary?: string }> {
+  const [current] = await em.execute<{ id: string; flapping_since: string | null }[]>(
+    `select id, details->>'flappingSince' as flapping_since from event
+      where instance_id = ? and kind = ? and key = ? and state in ('open', 'acked')`,
+    [instanceId, kind, key],
+  );
+  if (!current) return { held: false, newlyFlapping: false };
+  if (current.flapping_since) {
+    return { held: now.getTime() - Date.parse(current.flapping_since) < FLAP_WINDOW_MS, newlyFlapping: false };
+  }
+  const [{ opens } = { opens: 0 }] = await em.execute<{ opens: number }[]>(
+    `select count(*)::int as opens from event where instance_id = ? and kind = ? and key = ? and opened_at > ?`,
+    [instanceId, kind, key, new Date(now.getTime() - FLAP_WINDOW_MS)],
+  );
+  if (opens < FLAP_OPENS) return { held: false, newlyFlapping: false };
+  const summary = `flapping: opened ${opens} times in the last hour; held open until it has been steady for an hour`;
+  const marked = await em.execute<{ id: string }[]>(
+    `update event set details = details || ?::jsonb where id = ? and details->>'flappingSince' is null returning id`,
+    [JSON.stringify({ flapping: true, flappingSince: now.toISOString() }), current.id],
+  );
+  return { held: true, newlyFlapping: marked.length === 1, eventId: current.id, summary };
 }
 
 /** Acknowledges an open event (reminders stop); false when it was not open any more. */

@@ -29,7 +29,7 @@ export interface DeliveryReport {
 
 interface Claimed {
   id: string;
-  action: 'open' | 'resolve' | 'reminder';
+  action: 'open' | 'resolve' | 'reminder' | 'flapping';
   attempts: number;
   event_id: string;
   kind: EventKind;
@@ -90,6 +90,10 @@ export function backoffSeconds(attempts: number, random: () => number): number {
 async function send(adapter: ChatAdapter, row: Claimed, now: Date): Promise<MessageRef | undefined | 'deferred'> {
   const facts = { eventId: row.event_id, instanceName: row.instance_name, kind: row.kind, summary: row.summary, openedAt: new Date(row.opened_at) };
   if (row.action === 'open') return adapter.post(row.channel_id, alertMessage(facts));
+  if (row.action === 'flapping') {
+    const text = `Flapping: this alert kept opening and resolving, so it is held open until it has been steady for an hour.`;
+    return row.open_ref ? adapter.reply(row.open_ref, text) : adapter.post(row.channel_id, alertMessage(facts));
+  }
   if (row.action === 'reminder') {
     const text = `Still open after ${humanDuration(now.getTime() - facts.openedAt.getTime())}: ${row.summary}`;
     return row.open_ref ? adapter.reply(row.open_ref, text) : adapter.post(row.channel_id, alertMessage(facts));

@@ -14,6 +14,7 @@ const arrayOf = (values: readonly string[]) => `{${values.join(',')}}`;
 export async function enqueueNotifications(em: EntityManager, changes: readonly EventChange[], now: Date): Promise<number> {
   const opened = changes.filter((c) => c.change === 'opened');
   const resolved = changes.filter((c) => c.change === 'resolved');
+  const flapping = changes.filter((c) => c.change === 'flapping');
   let created = 0;
   if (opened.length > 0) {
     const result = await em.execute<{ affectedRows: number }>(
@@ -43,6 +44,19 @@ export async function enqueueNotifications(em: EntityManager, changes: readonly 
         where o.event_id = any(?::uuid[]) and o.action = 'open' and s.disabled_at is null
        on conflict do nothing`,
       [now, now, arrayOf(resolved.map((c) => c.eventId))],
+      'run',
+    );
+    created += result.affectedRows;
+  }
+  if (flapping.length > 0) {
+    // One notice under the original alert instead of a page per flip.
+    const result = await em.execute<{ affectedRows: number }>(
+      `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
+       select gen_random_uuid(), o.event_id, o.subscription_id, 'flapping', 'pending', 0, ?, ?
+         from notification o join subscription s on s.id = o.subscription_id
+        where o.event_id = any(?::uuid[]) and o.action = 'open' and s.disabled_at is null
+       on conflict do nothing`,
+      [now, now, arrayOf(flapping.map((c) => c.eventId))],
       'run',
     );
     created += result.affectedRows;

@@ -15,7 +15,7 @@ export const Notification = defineEntity({
     id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
     event: () => p.manyToOne(Event).deleteRule('cascade'),
     subscription: () => p.manyToOne(Subscription).deleteRule('cascade'),
-    /** open | resolve | reminder */
+    /** open | resolve | reminder | flapping */
     action: p.string().length(16),
     /** pending | sent | failed */
     state: p.string().length(16),
