@@ -13,13 +13,19 @@ import { alertMessage } from '../messages/alert-message.ts';
 
 export interface DeliveryOptions {
   batchSize: number;
+  /**
+   * Messages one channel gets per delivery run (a run per tick): platforms throttle bursts to one
+   * channel (Slack: about one a second), so the rest wait for the next run instead of being
+   * refused. With W workers a channel can get W times this per run.
+   */
+  maxPerChannelPerRun: number;
   leaseSeconds: number;
   maxAttempts: number;
   /** For backoff jitter; injected by tests. */
   random?: () => number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 50, leaseSeconds: 60, maxAttempts: 10 };
+export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 50, maxPerChannelPerRun: 5, leaseSeconds: 60, maxAttempts: 10 };
 
 export interface DeliveryReport {
   sent: number;
@@ -48,8 +54,17 @@ interface Claimed {
 export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatAdapter>, now: Date, options = DEFAULT_DELIVERY): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   const claimed = await claim(pool, [...adapters.keys()], now, options);
+  const sentTo = new Map<string, number>();
   for (const row of claimed) {
     const adapter = adapters.get(row.platform)!;
+    const channel = `${row.platform}:${row.channel_id}`;
+    const count = (sentTo.get(channel) ?? 0) + 1;
+    sentTo.set(channel, count);
+    if (count > options.maxPerChannelPerRun) {
+      await reschedule(pool, row.id, new Date(now.getTime() + 1000), null, true);
+      report.retried += 1;
+      continue;
+    }
     try {
       const ref = await send(adapter, row, now);
       if (ref === 'deferred') {

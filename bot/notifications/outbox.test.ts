@@ -8,7 +8,7 @@ import { setMute } from '../events/mutes.ts';
 import { findWorkspace } from '../workspaces/workspaces.ts';
 import { ALICE_AT_CLI } from '../../test/support/personas.ts';
 import { enqueueReminders } from './reminders.ts';
-import { backoffSeconds, deliverDue } from './deliver.ts';
+import { backoffSeconds, DEFAULT_DELIVERY, deliverDue } from './deliver.ts';
 import { enqueueNotifications } from './enqueue.ts';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -123,8 +123,8 @@ describeStorage('notification outbox', (db) => {
     await openStale(instanceId);
     const [a, b] = [recordingAdapter(), recordingAdapter()];
     await Promise.all([
-      deliverDue(await pool(), new Map([['recording', a]]), NOW, { batchSize: 5, leaseSeconds: 60, maxAttempts: 10 }),
-      deliverDue(await pool(), new Map([['recording', b]]), NOW, { batchSize: 5, leaseSeconds: 60, maxAttempts: 10 }),
+      deliverDue(await pool(), new Map([['recording', a]]), NOW, { ...DEFAULT_DELIVERY, batchSize: 5 }),
+      deliverDue(await pool(), new Map([['recording', b]]), NOW, { ...DEFAULT_DELIVERY, batchSize: 5 }),
     ]);
     await deliverDue(await pool(), new Map([['recording', a]]), NOW);
     const posted = [...a.calls, ...b.calls].map((c) => c.call === 'post' && c.channelId);
@@ -176,6 +176,21 @@ describeStorage('notification outbox', (db) => {
     await deliver(hours(8));
     await ackEvent(em(), change!.eventId, 'slack:U0B0B', hours(9));
     expect(await remindersAt(12)).toBe(2);
+  });
+
+  it('sends a burst to one channel a few at a time, the rest on the next runs', async () => {
+    const { instanceId } = await setup([{ platform: 'recording', channel: 'C-BURST' }]);
+    const kinds = ['cron-failed', 'cron-missed', 'security'] as const;
+    for (const kind of kinds) {
+      const changes = await applyDecisions(em(), instanceId, kind, [1, 2, 3].map((n) => ({ action: 'open' as const, key: `k${n}`, summary: `${kind} ${n}`, details: {} })), NOW);
+      await enqueueNotifications(em(), changes, NOW);
+    }
+    const adapter = recordingAdapter();
+    const options = { ...DEFAULT_DELIVERY, maxPerChannelPerRun: 4 };
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), NOW, options)).toMatchObject({ sent: 4, retried: 5 });
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(0.5), options)).toMatchObject({ sent: 0 });
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(1), options)).toMatchObject({ sent: 4 });
+    expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(2), options)).toMatchObject({ sent: 1 });
   });
 
   it('spreads retries with exponential backoff and jitter', () => {
