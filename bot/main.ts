@@ -17,6 +17,9 @@ import { DeepClawError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { CONSOLE_CHANNEL, consoleAdapter } from '../adapters/console/adapter.ts';
+import { readConsoleCommands } from '../adapters/console/commands.ts';
+import { fleetStatus, fleetStatusText } from './status/fleet-status.ts';
+import { findWorkspace } from './workspaces/workspaces.ts';
 import type { EventChange } from './events/event-store.ts';
 import { instancesJob } from './events/instances-job.ts';
 import { staleJob } from './events/stale-job.ts';
@@ -67,6 +70,15 @@ export async function startService(options: { config: Config; logger: Logger; ro
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
       ]);
       scheduler.start();
+      if (process.stdin.isTTY) {
+        // Someone is at the terminal of `npm start`: answer `/deepclaw status` and `help` there.
+        void readConsoleCommands(process.stdin, (text) => process.stdout.write(text), {
+          status: async () => {
+            const em = database.orm.em.fork();
+            return fleetStatusText(await fleetStatus(em, await findWorkspace(em)));
+          },
+        });
+      }
     }
     if (role !== 'worker') {
       const ingest = { ...(await createIngestDependencies(database.orm, config.ingest)), staleGraceSeconds: config.events.staleGraceSeconds };
