@@ -19,19 +19,29 @@ const integer = (min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`))
     .default(fallback);
 
+/** A duration in seconds, or an issue on `ctx` saying what is expected. */
+function secondsOrIssue(value: string, ctx: z.RefinementCtx, message: string): number {
+  try {
+    return toSeconds(value);
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  }
+}
+
 const duration = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((value, ctx) => {
-      try {
-        return toSeconds(value);
-      } catch (error) {
-        if (!(error instanceof DurationError)) throw error;
-        ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s, 5m or 1h' });
-        return z.NEVER;
-      }
-    });
+    .transform((value, ctx) => secondsOrIssue(value, ctx, 'expected a duration like 30s, 5m or 1h'));
+
+/** Unset means "use the built-in behaviour" (so there is no default to show). */
+const optionalDuration = (message: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => (value === undefined ? undefined : secondsOrIssue(value, ctx, message)));
 
 const flag = (fallback: boolean) =>
   z
@@ -68,30 +78,8 @@ const environmentSchema = z.object({
     (seconds) => (seconds < 60 && 60 % seconds === 0) || (seconds % 60 === 0 && seconds < 3600 && 3600 % seconds === 0),
     'expected a tick that divides a minute or an hour evenly, like 5s, 30s or 5m',
   ),
-  DEEPCLAW_REMINDER_EVERY: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      try {
-        return toSeconds(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration like 4h' });
-        return z.NEVER;
-      }
-    }),
-  DEEPCLAW_STALE_GRACE: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      try {
-        return toSeconds(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration like 30s, 5m or 1h' });
-        return z.NEVER;
-      }
-    }),
+  DEEPCLAW_REMINDER_EVERY: optionalDuration('expected a duration like 4h'),
+  DEEPCLAW_STALE_GRACE: optionalDuration('expected a duration like 30s, 5m or 1h'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

@@ -36,30 +36,22 @@ export async function enqueueNotifications(em: EntityManager, changes: readonly 
     );
     created += result.affectedRows;
   }
-  if (resolved.length > 0) {
-    const result = await em.execute<{ affectedRows: number }>(
-      `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
-       select gen_random_uuid(), o.event_id, o.subscription_id, 'resolve', 'pending', 0, ?, ?
-         from notification o join subscription s on s.id = o.subscription_id
-        where o.event_id = any(?::uuid[]) and o.action = 'open' and s.disabled_at is null
-       on conflict do nothing`,
-      [now, now, arrayOf(resolved.map((c) => c.eventId))],
-      'run',
-    );
-    created += result.affectedRows;
-  }
-  if (flapping.length > 0) {
-    // One notice under the original alert instead of a page per flip.
-    const result = await em.execute<{ affectedRows: number }>(
-      `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
-       select gen_random_uuid(), o.event_id, o.subscription_id, 'flapping', 'pending', 0, ?, ?
-         from notification o join subscription s on s.id = o.subscription_id
-        where o.event_id = any(?::uuid[]) and o.action = 'open' and s.disabled_at is null
-       on conflict do nothing`,
-      [now, now, arrayOf(flapping.map((c) => c.eventId))],
-      'run',
-    );
-    created += result.affectedRows;
-  }
+  // A resolve edits the original alert; a flapping notice replies under it (one, not a page per flip).
+  created += await notifyChannelsThatGotTheOpen(em, resolved, 'resolve', now);
+  created += await notifyChannelsThatGotTheOpen(em, flapping, 'flapping', now);
   return created;
+}
+
+async function notifyChannelsThatGotTheOpen(em: EntityManager, changes: readonly EventChange[], action: 'resolve' | 'flapping', now: Date): Promise<number> {
+  if (changes.length === 0) return 0;
+  const result = await em.execute<{ affectedRows: number }>(
+    `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
+     select gen_random_uuid(), o.event_id, o.subscription_id, ?, 'pending', 0, ?, ?
+       from notification o join subscription s on s.id = o.subscription_id
+      where o.event_id = any(?::uuid[]) and o.action = 'open' and s.disabled_at is null
+     on conflict do nothing`,
+    [action, now, now, arrayOf(changes.map((c) => c.eventId))],
+    'run',
+  );
+  return result.affectedRows;
 }
