@@ -17,21 +17,11 @@ import { describeStorage } from '../support/databases.ts';
 import { startTestApp, type RunningApp } from '../support/ingest-app.ts';
 import { ALICE_AT_CLI } from '../support/personas.ts';
 import { closedPort, fakeClock } from './support/agent-harness.ts';
-import { expectedCron, expectedUsage } from './support/expected-figures.ts';
+import { expectedCron, expectedUsage, type ExpectedBucket } from './support/expected-figures.ts';
 import { copyFixtureState, FIXTURE_ERA, FIXTURE_NOW, FIXTURE_VERSIONS, tempDir } from './support/openclaw-fixtures.ts';
 
-interface StoredUsage {
-  hour: string;
-  model: string;
-  runs: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  errors: number;
-  missingCost: number;
-}
+/** What the service stored has the same shape as what the raw files say. */
+type StoredUsage = ExpectedBucket;
 
 describeStorage('the agent against the real ingest', (db) => {
   let app: RunningApp;
