@@ -22,6 +22,7 @@ import { fleetStatus, fleetStatusText } from './status/fleet-status.ts';
 import { findWorkspace } from './workspaces/workspaces.ts';
 import type { EventChange } from './events/event-store.ts';
 import { instancesJob } from './events/instances-job.ts';
+import { InstantEvaluator } from './events/instant-evaluation.ts';
 import { staleJob } from './events/stale-job.ts';
 import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
 import { deliveryJob } from './notifications/delivery-job.ts';
@@ -45,6 +46,10 @@ export async function startService(options: { config: Config; logger: Logger; ro
   const database = await openDatabase({ database: config.database, dataDir: config.dataDir, applicationName: `deepclaw-${role}` });
   let http: HttpServer | undefined;
   let scheduler: Scheduler | undefined;
+  let instantEvaluator: InstantEvaluator | undefined;
+  const logChanges = (changes: EventChange[]) => {
+    for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
+  };
   try {
     logger.info({ database: database.location }, 'database open');
     if (config.database.migrateOnStart) {
@@ -57,9 +62,6 @@ export async function startService(options: { config: Config; logger: Logger; ro
     if (role !== 'web') {
       // No chat platform is configured yet in this codebase: alerts go to the console adapter.
       const adapters = new Map([['console', consoleAdapter()]]);
-      const logChanges = (changes: EventChange[]) => {
-        for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
-      };
       const pool = await database.orm.em.getConnection().getNativeClient();
       await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
       scheduler = new Scheduler(database.orm, logger, [
@@ -80,8 +82,21 @@ export async function startService(options: { config: Config; logger: Logger; ro
         });
       }
     }
+    if (role === 'all') {
+      // Web and worker share this process: evaluate an instance as soon as its snapshot lands.
+      instantEvaluator = new InstantEvaluator(database.orm, {
+        staleGraceSeconds: config.events.staleGraceSeconds,
+        onChanges: logChanges,
+        onError: (error) => logger.error({ err: error }, 'immediate evaluation failed'),
+      });
+    }
     if (role !== 'worker') {
-      const ingest = { ...(await createIngestDependencies(database.orm, config.ingest)), staleGraceSeconds: config.events.staleGraceSeconds };
+      const evaluator = instantEvaluator;
+      const ingest = {
+        ...(await createIngestDependencies(database.orm, config.ingest)),
+        staleGraceSeconds: config.events.staleGraceSeconds,
+        onSnapshotStored: evaluator ? (instanceId: string) => evaluator.mark(instanceId) : undefined,
+      };
       const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date() });
       http = await startHttpServer(app, config.http);
       logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');
@@ -97,6 +112,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
     async stop() {
       // HTTP gets most of the budget; the database close is quick once requests are done.
       await http?.close(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      await instantEvaluator?.stop();
       await scheduler?.stop();
       await database.close();
     },

@@ -28,6 +28,8 @@ export interface AppDependencies {
     requestTimeoutMs: number;
     /** DEEPCLAW_STALE_GRACE, so `nextSyncBefore` agrees with the stale rule. */
     staleGraceSeconds?: number;
+    /** Told about each instance whose snapshot was just committed (immediate evaluation). */
+    onSnapshotStored?: (instanceId: string) => void;
   };
   /** Injected so tests can move time (token grace, rate-limit refill). */
   clock: () => Date;

@@ -20,7 +20,11 @@ export interface RunningApp {
 
 export const TEST_INGEST_CONFIG: Config['ingest'] = { rateLimitBurst: 6, rateLimitRefillSeconds: 10, requestTimeoutMs: 10_000 };
 
-export async function startTestApp(db: TestDatabase, ingestConfig: Partial<Config['ingest']> = {}): Promise<RunningApp> {
+export async function startTestApp(
+  db: TestDatabase,
+  ingestConfig: Partial<Config['ingest']> = {},
+  hooks: { onSnapshotStored?: (instanceId: string) => void } = {},
+): Promise<RunningApp> {
   const logs: string[] = [];
   const logger: Logger = createLogger({
     level: 'info',
@@ -33,7 +37,7 @@ export async function startTestApp(db: TestDatabase, ingestConfig: Partial<Confi
   });
   let now: Date | undefined;
   const metrics = createHttpMetrics();
-  const ingest = await createIngestDependencies(db.database.orm, { ...TEST_INGEST_CONFIG, ...ingestConfig });
+  const ingest = { ...(await createIngestDependencies(db.database.orm, { ...TEST_INGEST_CONFIG, ...ingestConfig })), ...hooks };
   const app = createApp({ orm: db.database.orm, logger, metrics, ingest, clock: () => now ?? new Date() });
   const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   return {
