@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { forEachAgent } from './agent-databases.ts';
 import { zstdDecompressSync } from 'node:zlib';
 
 const { DatabaseSync } = createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
@@ -26,19 +27,15 @@ export interface ExpectedBucket {
 /** Every transcript line of a state dir, JSON and SQLite agents alike. */
 export function transcriptLines(stateDir: string): string[] {
   const lines: string[] = [];
-  const agentsDir = join(stateDir, 'agents');
-  for (const agent of existsSync(agentsDir) ? readdirSync(agentsDir) : []) {
-    const db = join(agentsDir, agent, 'agent', 'openclaw-agent.sqlite');
-    if (existsSync(db)) {
-      const database = new DatabaseSync(db, { readOnly: true });
+  forEachAgent(stateDir, (agentDir, database) => {
+    if (database) {
       for (const row of database.prepare('SELECT event_json, event_zstd FROM transcript_events ORDER BY rowid').all() as { event_json: string | null; event_zstd: Uint8Array | null }[]) {
         lines.push(row.event_json ?? zstdDecompressSync(row.event_zstd!).toString('utf8'));
       }
-      database.close();
-      continue;
+      return;
     }
-    const sessions = join(agentsDir, agent, 'sessions');
-    if (!existsSync(sessions)) continue;
+    const sessions = join(agentDir, 'sessions');
+    if (!existsSync(sessions)) return;
     for (const name of readdirSync(sessions)) {
       if (name.includes('.trajectory') || !/\.jsonl(\.(reset|deleted)\..+)?$/.test(name)) continue;
       const text = readFileSync(join(sessions, name), 'utf8');
@@ -46,7 +43,7 @@ export function transcriptLines(stateDir: string): string[] {
       const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
       lines.push(...complete.split('\n').filter((line) => line.trim() !== ''));
     }
-  }
+  });
   return lines;
 }
 
@@ -93,23 +90,19 @@ export interface ExpectedSession {
 /** Session entries: sessions.json values, or session_nodes rows. */
 export function expectedSessions(stateDir: string): ExpectedSession[] {
   const sessions: ExpectedSession[] = [];
-  const agentsDir = join(stateDir, 'agents');
-  for (const agent of existsSync(agentsDir) ? readdirSync(agentsDir) : []) {
-    const db = join(agentsDir, agent, 'agent', 'openclaw-agent.sqlite');
-    if (existsSync(db)) {
-      const database = new DatabaseSync(db, { readOnly: true });
+  forEachAgent(stateDir, (agentDir, database) => {
+    if (database) {
       for (const row of database.prepare('SELECT status, updated_at FROM session_nodes').all() as { status: string | null; updated_at: number }[]) {
         sessions.push({ status: row.status ?? undefined, updatedAt: row.updated_at });
       }
-      database.close();
-      continue;
+      return;
     }
-    const file = join(agentsDir, agent, 'sessions', 'sessions.json');
-    if (!existsSync(file)) continue;
+    const file = join(agentDir, 'sessions', 'sessions.json');
+    if (!existsSync(file)) return;
     for (const entry of Object.values(JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>)) {
       sessions.push({ status: entry.status, updatedAt: entry.updatedAt });
     }
-  }
+  });
   return sessions;
 }
 

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { forEachAgent } from './agent-databases.ts';
 import { transcriptLines } from './expected-figures.ts';
 
 const { DatabaseSync } = createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
@@ -120,19 +121,15 @@ function stringsIn(value: unknown): string[] {
 
 function sessionEntries(stateDir: string): any[] {
   const entries: any[] = [];
-  const agents = join(stateDir, 'agents');
-  for (const agent of existsSync(agents) ? readdirSync(agents) : []) {
-    const db = join(agents, agent, 'agent', 'openclaw-agent.sqlite');
-    if (existsSync(db)) {
-      const database = new DatabaseSync(db, { readOnly: true });
+  forEachAgent(stateDir, (agentDir, database) => {
+    if (database) {
       for (const row of database.prepare('SELECT entry_json, label FROM session_nodes').all() as { entry_json: string; label: string | null }[]) {
         entries.push({ ...JSON.parse(row.entry_json), label: row.label });
       }
-      database.close();
     }
-    const file = join(agents, agent, 'sessions', 'sessions.json');
+    const file = join(agentDir, 'sessions', 'sessions.json');
     if (existsSync(file)) entries.push(...Object.values(JSON.parse(readFileSync(file, 'utf8')) as object));
-  }
+  });
   return entries;
 }
 
