@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { EventGroup } from './event-group.ts';
 import { Instance } from './instance.ts';
 
 /**
@@ -26,6 +27,8 @@ export const Event = defineEntity({
     ackedBy: p.string().length(200).nullable(),
     resolvedAt: p.datetime().nullable(),
     resolveSummary: p.text().nullable(),
+    /** Set when the event is alerted as part of a grouped stale alert instead of on its own. */
+    group: () => p.manyToOne(EventGroup).nullable().deleteRule('set null'),
   },
   uniques: [
     {

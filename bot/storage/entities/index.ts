@@ -3,6 +3,7 @@ import { AuditLog } from './audit-log.ts';
 import { ChatLink } from './chat-link.ts';
 import { CronJob } from './cron-job.ts';
 import { Event } from './event.ts';
+import { EventGroup } from './event-group.ts';
 import { Instance } from './instance.ts';
 import { InstanceState } from './instance-state.ts';
 import { LinkCode } from './link-code.ts';
@@ -14,7 +15,7 @@ import { ThresholdOverride } from './threshold-override.ts';
 import { UsageHourly } from './usage-hourly.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, CronJob, Event, Instance, InstanceState, LinkCode, Notification, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, Workspace };
+export { AuditLog, ChatLink, CronJob, Event, EventGroup, Instance, InstanceState, LinkCode, Notification, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, Workspace };
 
 export const entities = [
   Workspace,
@@ -28,6 +29,7 @@ export const entities = [
   Snapshot,
   UsageHourly,
   CronJob,
+  EventGroup,
   Event,
   Notification,
   ThresholdOverride,

@@ -15,7 +15,7 @@ export const Notification = defineEntity({
     id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
     event: () => p.manyToOne(Event).deleteRule('cascade'),
     subscription: () => p.manyToOne(Subscription).deleteRule('cascade'),
-    /** open | resolve | reminder | flapping */
+    /** open | resolve | reminder | flapping; for grouped stale alerts group-open | group-update | group-resolve */
     action: p.string().length(16),
     /** pending | sent | failed */
     state: p.string().length(16),
@@ -31,8 +31,9 @@ export const Notification = defineEntity({
   uniques: [
     {
       name: 'notification_once_per_action',
-      // Opening and resolving notify each channel once, whichever worker gets there.
-      expression: `create unique index "notification_once_per_action" on "notification" ("event_id", "subscription_id", "action") where "action" <> 'reminder'`,
+      // Opening and resolving notify each channel once, whichever worker gets there. Reminders and
+      // group updates (a member joining, then resolving) may repeat.
+      expression: `create unique index "notification_once_per_action" on "notification" ("event_id", "subscription_id", "action") where "action" not in ('reminder', 'group-update')`,
     },
   ],
   // Serves the delivery claim: due pending rows, oldest first.
