@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseAdminAllowlist } from './commands/admin-allowlist.ts';
 import { DurationError, toSeconds } from './duration.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -60,6 +61,17 @@ const postgresUrl = z
     }
   }, 'expected a URL like postgres://user:password@host:5432/database');
 
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) URL like https://deepclaw.example.com');
+
 const environmentSchema = z.object({
   PORT: integer(0, 65_535, 3000),
   HOST: z.string().trim().min(1, 'expected a host name or address').default('127.0.0.1'),
@@ -81,7 +93,26 @@ const environmentSchema = z.object({
   DEEPCLAW_REMINDER_EVERY: optionalDuration('expected a duration like 4h'),
   DEEPCLAW_STALE_GRACE: optionalDuration('expected a duration like 30s, 5m or 1h'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  DEEPCLAW_PUBLIC_URL: httpUrl.optional(),
+  DEEPCLAW_ADMINS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseAdminAllowlist(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  SLACK_BOT_TOKEN: z.string().trim().startsWith('xoxb-', 'expected a bot token starting with xoxb- (OAuth & Permissions in the Slack app settings)').optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().regex(/^\S{16,}$/, 'expected the signing secret from the Slack app\'s Basic Information page').optional(),
+  SLACK_APP_TOKEN: z.string().trim().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)').optional(),
+  SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
 });
+
+/** Never echoed in a configuration error: they are credentials (or may carry one). */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']);
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -117,6 +148,22 @@ export interface Config {
     reminderEverySeconds?: number;
   };
   logLevel: LogLevel;
+  /** Where people and agents reach this service (install instructions name it); default http://HOST:PORT. */
+  publicUrl: string;
+  /** `DEEPCLAW_ADMINS`: `platform:userId` pairs who are admins in chat besides the platforms' own admins. */
+  chatAdmins: ReadonlySet<string>;
+  /** Set when SLACK_BOT_TOKEN is: Socket Mode when appToken is set, else HTTP events at /slack/events. */
+  slack?: SlackConfig;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  /** Verifies HTTP requests; unused in Socket Mode. */
+  signingSecret?: string;
+  /** Socket Mode when set. */
+  appToken?: string;
+  /** Base URL of the Web API, ending in `/`. */
+  apiUrl: string;
 }
 
 /** Thrown with one line per bad variable; `bot/main.ts` prints them and exits 2. */
@@ -140,8 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = present[name];
-        // Never echo DATABASE_URL: it may carry a password.
-        const shown = given === undefined || name === 'DATABASE_URL' ? '' : ` (got "${given}")`;
+        // Never echo a credential (DATABASE_URL may carry a password).
+        const shown = given === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got "${given}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );
@@ -151,6 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     // The embedded database belongs to exactly one process.
     throw new ConfigError(['DEEPCLAW_WEB_PROCESSES: more than 1 needs DATABASE_URL (the embedded database serves one process)']);
   }
+  const slackProblems = [
+    ...(!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) ? ['SLACK_BOT_TOKEN: needed with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (the bot posts with it)'] : []),
+    ...(e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN
+      ? ['SLACK_SIGNING_SECRET: needed with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)']
+      : []),
+  ];
+  if (slackProblems.length > 0) throw new ConfigError(slackProblems);
   return {
     http: { port: e.PORT, host: e.HOST },
     database: {
@@ -170,6 +224,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     webProcesses: e.DEEPCLAW_WEB_PROCESSES,
     events: { tickSeconds: e.DEEPCLAW_TICK, staleGraceSeconds: e.DEEPCLAW_STALE_GRACE, reminderEverySeconds: e.DEEPCLAW_REMINDER_EVERY },
     logLevel: e.LOG_LEVEL,
+    publicUrl: (e.DEEPCLAW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    chatAdmins: e.DEEPCLAW_ADMINS ?? new Set(),
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+        }
+      : undefined,
   };
 }
 

@@ -1,0 +1,280 @@
+/**
+ * The one command grammar every chat platform shares: `/deepclaw <subcommand> [args]`. Parsed
+ * once, here, into a typed command; a pure function of the text, so every platform (Slack's
+ * slash-command text, Discord's options joined back into words, Telegram's message, the console)
+ * gets the same answers to the same typing, and the table tests cover them all.
+ */
+import { DurationError, toSeconds } from '../duration.ts';
+import type { EventKind } from '../events/decision.ts';
+import { closeNames, didYouMean } from '../suggest.ts';
+
+export const EVENT_KINDS: readonly EventKind[] = ['stale', 'gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security'];
+
+export type ParsedCommand =
+  | { name: 'status'; instance?: string }
+  | { name: 'rotate-token'; instance: string; graceSeconds?: number }
+  | { name: 'add'; instance: string; intervalSeconds?: number }
+  | { name: 'revoke'; instance: string }
+  | { name: 'instances' }
+  | { name: 'help'; topic?: SubcommandName }
+  | { name: 'mute'; target: string; durationSeconds: number }
+  | { name: 'unmute'; target: string }
+  | { name: 'ack'; event: string }
+  | { name: 'subscribe'; kinds: EventKind[] | null }
+  | { name: 'unsubscribe' }
+  | { name: 'link'; code: string }
+  | { name: 'cost'; instance?: string; days: number };
+
+export type SubcommandName = ParsedCommand['name'];
+
+/** Who may run a subcommand: anyone in a linked chat, a DeepClaw admin, or the chat platform's own admins. */
+export type Permission = 'anyone' | 'admin' | 'platform-admin';
+
+export interface SubcommandSpec {
+  usage: string;
+  summary: string;
+  permission: Permission;
+}
+
+/** The single source for `help`, usage errors, permissions and the docs' command table. */
+export const SUBCOMMANDS: Record<SubcommandName, SubcommandSpec> = {
+  status: { usage: '/deepclaw status [instance]', summary: 'the fleet at a glance, or one instance in detail', permission: 'anyone' },
+  instances: { usage: '/deepclaw instances', summary: 'every instance with its sync interval and state', permission: 'anyone' },
+  cost: { usage: '/deepclaw cost [instance] [days]', summary: 'spend per day (default 7 days, at most 90) and the top models', permission: 'anyone' },
+  ack: { usage: '/deepclaw ack <event>', summary: 'acknowledge an open event (its id or first 8 characters); reminders stop', permission: 'anyone' },
+  help: { usage: '/deepclaw help [subcommand]', summary: 'these commands', permission: 'anyone' },
+  'rotate-token': {
+    usage: '/deepclaw rotate-token <instance> [--grace 15m]',
+    summary: 'new sync token, sent only to you; the old one stops now or after the grace',
+    permission: 'admin',
+  },
+  add: { usage: '/deepclaw add <name> [--interval 5m]', summary: 'add an instance; its token and install steps are sent only to you', permission: 'admin' },
+  revoke: { usage: '/deepclaw revoke <instance>', summary: "stop every working token of an instance at once", permission: 'admin' },
+  mute: { usage: '/deepclaw mute <instance|all> <duration>', summary: 'hold back alerts for a while (like 1h or 2d); events still open and resolve', permission: 'admin' },
+  unmute: { usage: '/deepclaw unmute <instance|all>', summary: 'send alerts again', permission: 'admin' },
+  subscribe: { usage: '/deepclaw subscribe [kinds…]', summary: `this channel receives the workspace's alerts (all kinds, or some of: ${EVENT_KINDS.join(', ')})`, permission: 'admin' },
+  unsubscribe: { usage: '/deepclaw unsubscribe', summary: 'this channel stops receiving alerts', permission: 'admin' },
+  link: { usage: '/deepclaw link <code>', summary: 'attach this chat to a DeepClaw workspace with a code from `deepclaw link-code`', permission: 'platform-admin' },
+};
+
+const NAMES = Object.keys(SUBCOMMANDS) as SubcommandName[];
+
+/** Longest mute and grace a chat command accepts; longer is almost surely a typo (`1000d`). */
+export const MAX_MUTE_SECONDS = 90 * 86_400;
+export const MAX_GRACE_SECONDS = 7 * 86_400;
+export const DEFAULT_COST_DAYS = 7;
+export const MAX_COST_DAYS = 90;
+
+export interface UsageProblem {
+  code: 'unknown_subcommand' | 'bad_arguments';
+  /** What is wrong, in words; the usage line follows it. */
+  message: string;
+  subcommand?: SubcommandName;
+  usage?: string;
+  suggestions: string[];
+}
+
+export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; problem: UsageProblem };
+
+/**
+ * Removes the command word when the platform leaves it in (`/deepclaw status`, Telegram's
+ * `/deepclaw@deepclaw_bot status`); Slack already gives only the text after it.
+ */
+export function withoutCommandWord(text: string): string {
+  return text.trim().replace(/^\/deepclaw(?:@\w+)?(?=\s|$)/i, '').trim();
+}
+
+export function parseCommand(text: string): ParseResult {
+  const words = withoutCommandWord(text).split(/\s+/).filter(Boolean);
+  const [first, ...rest] = words;
+  if (first === undefined) return { ok: true, command: { name: 'help' } };
+  const name = first.toLowerCase();
+  if (!isSubcommand(name)) {
+    return {
+      ok: false,
+      problem: {
+        code: 'unknown_subcommand',
+        message: `"${first.slice(0, 40)}" is not a DeepClaw command.${didYouMean(name, NAMES)}`,
+        suggestions: closeNames(name, NAMES),
+      },
+    };
+  }
+  try {
+    return { ok: true, command: PARSERS[name](splitOptions(rest)) };
+  } catch (error) {
+    if (!(error instanceof ArgumentError)) throw error;
+    return {
+      ok: false,
+      problem: { code: 'bad_arguments', message: error.message, subcommand: name, usage: SUBCOMMANDS[name].usage, suggestions: error.suggestions },
+    };
+  }
+}
+
+export function isSubcommand(name: string): name is SubcommandName {
+  return Object.hasOwn(SUBCOMMANDS, name);
+}
+
+class ArgumentError extends Error {
+  readonly suggestions: string[];
+  constructor(message: string, suggestions: string[] = []) {
+    super(message);
+    this.suggestions = suggestions;
+  }
+}
+
+interface Words {
+  positionals: string[];
+  options: Map<string, string>;
+}
+
+/** `--grace 15m` and `--grace=15m` both work; an option with no value is an error. */
+function splitOptions(words: string[]): Words {
+  const positionals: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (!word.startsWith('--')) {
+      positionals.push(word);
+      continue;
+    }
+    const [key, inline] = word.slice(2).split('=', 2) as [string, string | undefined];
+    const value = inline ?? words[++i];
+    if (!key || value === undefined || value === '') throw new ArgumentError(`${word} needs a value.`);
+    if (options.has(key)) throw new ArgumentError(`--${key} is given twice.`);
+    options.set(key.toLowerCase(), value);
+  }
+  return { positionals, options };
+}
+
+function expectOptions(words: Words, allowed: string[]): void {
+  for (const key of words.options.keys()) {
+    if (!allowed.includes(key)) {
+      throw new ArgumentError(
+        allowed.length === 0 ? `this command takes no --${key} option.` : `unknown option --${key}; this command takes ${allowed.map((a) => `--${a}`).join(', ')}.`,
+      );
+    }
+  }
+}
+
+function expectPositionals(words: Words, min: number, max: number, what: string): string[] {
+  const { positionals } = words;
+  if (positionals.length < min) throw new ArgumentError(`${what} is missing.`);
+  if (positionals.length > max) throw new ArgumentError(`too many arguments: "${positionals.slice(max).join(' ').slice(0, 60)}".`);
+  return positionals;
+}
+
+function duration(text: string, what: string, maxSeconds?: number): number {
+  let seconds: number;
+  try {
+    seconds = toSeconds(text);
+  } catch (error) {
+    if (error instanceof DurationError) throw new ArgumentError(`${what}: ${error.message}.`);
+    throw error;
+  }
+  if (maxSeconds !== undefined && seconds > maxSeconds) {
+    throw new ArgumentError(`${what} can be at most ${maxSeconds / 86_400} days (got ${text}).`);
+  }
+  return seconds;
+}
+
+const PARSERS: { [K in SubcommandName]: (words: Words) => Extract<ParsedCommand, { name: K }> } = {
+  status(words) {
+    expectOptions(words, []);
+    const [instance] = expectPositionals(words, 0, 1, 'the instance name');
+    return { name: 'status', ...(instance ? { instance } : {}) };
+  },
+  instances(words) {
+    expectOptions(words, []);
+    expectPositionals(words, 0, 0, '');
+    return { name: 'instances' };
+  },
+  help(words) {
+    expectOptions(words, []);
+    const [topic] = expectPositionals(words, 0, 1, 'the subcommand');
+    if (topic === undefined) return { name: 'help' };
+    const lowered = topic.toLowerCase();
+    if (!isSubcommand(lowered)) throw new ArgumentError(`"${topic.slice(0, 40)}" is not a DeepClaw command.${didYouMean(lowered, NAMES)}`, closeNames(lowered, NAMES));
+    return { name: 'help', topic: lowered };
+  },
+  'rotate-token'(words) {
+    expectOptions(words, ['grace']);
+    const [instance] = expectPositionals(words, 1, 1, 'the instance name');
+    const grace = words.options.get('grace');
+    return { name: 'rotate-token', instance: instance!, ...(grace ? { graceSeconds: duration(grace, '--grace', MAX_GRACE_SECONDS) } : {}) };
+  },
+  add(words) {
+    expectOptions(words, ['interval']);
+    const [instance] = expectPositionals(words, 1, 1, 'the new instance name');
+    const interval = words.options.get('interval');
+    return { name: 'add', instance: instance!, ...(interval ? { intervalSeconds: duration(interval, '--interval') } : {}) };
+  },
+  revoke(words) {
+    expectOptions(words, []);
+    const [instance] = expectPositionals(words, 1, 1, 'the instance name');
+    return { name: 'revoke', instance: instance! };
+  },
+  mute(words) {
+    expectOptions(words, []);
+    const [target, time] = expectPositionals(words, 2, 2, words.positionals.length === 0 ? 'the instance (or all)' : 'the duration (like 1h)');
+    return { name: 'mute', target: target!, durationSeconds: duration(time!, 'the duration', MAX_MUTE_SECONDS) };
+  },
+  unmute(words) {
+    expectOptions(words, []);
+    const [target] = expectPositionals(words, 1, 1, 'the instance (or all)');
+    return { name: 'unmute', target: target! };
+  },
+  ack(words) {
+    expectOptions(words, []);
+    const [event] = expectPositionals(words, 1, 1, 'the event id');
+    if (!/^[0-9a-f-]{6,36}$/i.test(event!)) {
+      throw new ArgumentError(`"${event!.slice(0, 40)}" is not an event id; use the id shown with the alert or in /deepclaw status <instance> (at least its first 6 characters).`);
+    }
+    return { name: 'ack', event: event!.toLowerCase() };
+  },
+  subscribe(words) {
+    expectOptions(words, []);
+    const kinds = words.positionals.flatMap((word) => word.split(',')).filter(Boolean).map((kind) => kind.toLowerCase());
+    for (const kind of kinds) {
+      if (!(EVENT_KINDS as readonly string[]).includes(kind)) {
+        throw new ArgumentError(`"${kind.slice(0, 40)}" is not an alert kind.${didYouMean(kind, EVENT_KINDS)} Kinds: ${EVENT_KINDS.join(', ')}.`, closeNames(kind, EVENT_KINDS));
+      }
+    }
+    return { name: 'subscribe', kinds: kinds.length === 0 ? null : ([...new Set(kinds)] as EventKind[]) };
+  },
+  unsubscribe(words) {
+    expectOptions(words, []);
+    expectPositionals(words, 0, 0, '');
+    return { name: 'unsubscribe' };
+  },
+  link(words) {
+    expectOptions(words, []);
+    // People paste `ABCD EFGH` with a space as often as `ABCD-EFGH`.
+    if (words.positionals.length === 0) throw new ArgumentError('the link code is missing.');
+    const code = words.positionals.join('');
+    if (!/^[0-9a-z-]{8,9}$/i.test(code) || code.replace(/-/g, '').length !== 8) {
+      throw new ArgumentError('a link code is 8 letters and digits, like ABCD-EFGH; an admin prints one with: deepclaw link-code');
+    }
+    return { name: 'link', code };
+  },
+  cost(words) {
+    expectOptions(words, []);
+    const [first, second] = expectPositionals(words, 0, 2, '');
+    // A lone number is the days, not an instance called "7": names like that are unlikely, and
+    // `cost 7 7` still reaches one.
+    const isDays = (word: string | undefined) => word !== undefined && /^\d+d?$/i.test(word);
+    let instance: string | undefined;
+    let daysText: string | undefined;
+    if (second !== undefined) {
+      instance = first;
+      daysText = second;
+      if (!isDays(second)) throw new ArgumentError(`"${second.slice(0, 40)}" is not a number of days (like 7 or 30d).`);
+    } else if (isDays(first)) {
+      daysText = first;
+    } else {
+      instance = first;
+    }
+    const days = daysText === undefined ? DEFAULT_COST_DAYS : Number(daysText.replace(/d$/i, ''));
+    if (days < 1 || days > MAX_COST_DAYS) throw new ArgumentError(`days must be from 1 to ${MAX_COST_DAYS} (got ${daysText}).`);
+    return { name: 'cost', ...(instance ? { instance } : {}), days };
+  },
+};
