@@ -10,6 +10,7 @@ import { DeliveryError, type ChatAdapter, type MessageRef } from '../chat/chat-a
 import type { EventKind } from '../events/decision.ts';
 import { humanDuration } from '../events/human-duration.ts';
 import { alertMessage } from '../messages/alert-message.ts';
+import { staleGroupMessage } from '../messages/stale-group-message.ts';
 
 export interface DeliveryOptions {
   batchSize: number;
@@ -35,9 +36,10 @@ export interface DeliveryReport {
 
 interface Claimed {
   id: string;
-  action: 'open' | 'resolve' | 'reminder' | 'flapping';
+  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'group-open' | 'group-update' | 'group-resolve';
   attempts: number;
   event_id: string;
+  group_id: string | null;
   kind: EventKind;
   summary: string;
   opened_at: string;
@@ -55,7 +57,10 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   const claimed = await claim(pool, [...adapters.keys()], now, options);
   const sentTo = new Map<string, number>();
+  // Group updates made redundant by a grouped alert rendered later in this run (already marked sent).
+  const covered = new Set<string>();
   for (const row of claimed) {
+    if (covered.has(row.id)) continue;
     const adapter = adapters.get(row.platform)!;
     const channel = `${row.platform}:${row.channel_id}`;
     const count = (sentTo.get(channel) ?? 0) + 1;
@@ -66,7 +71,7 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
       continue;
     }
     try {
-      const ref = await send(adapter, row, now);
+      const ref = row.action.startsWith('group-') ? await sendGroupNotice(pool, adapter, row, now, covered) : await send(adapter, row, now);
       if (ref === 'deferred') {
         await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
         report.retried += 1;
@@ -124,6 +129,57 @@ async function send(adapter: ChatAdapter, row: Claimed, now: Date): Promise<Mess
   return adapter.reply(row.open_ref, `Resolved: ${row.resolve_summary ?? ''}`.trim());
 }
 
+/**
+ * The grouped stale alert: posted once, then edited as members join and recover (stale-groups.ts).
+ * Each post or edit shows the group as it is now, so the pending updates queued before it are
+ * covered: they are marked sent (and added to `covered`) instead of each editing the message again.
+ */
+async function sendGroupNotice(pool: Pool, adapter: ChatAdapter, row: Claimed, now: Date, covered: Set<string>): Promise<MessageRef | undefined | 'deferred'> {
+  const { rows: groups } = await pool.query<{ opened_at: string; resolved_at: string | null; group_ref: MessageRef | null; group_state: string | null }>(
+    `select g.opened_at, g.resolved_at, o.message_ref as group_ref, o.state as group_state
+       from event_group g
+       left join notification o on o.event_id = g.leader_event_id and o.subscription_id = $2 and o.action = 'group-open'
+      where g.id = $1`,
+    [row.group_id, row.subscription_id],
+  );
+  const group = groups[0];
+  // The event left its group (it cannot today, but a deleted group must not wedge the outbox).
+  if (!group) return undefined;
+  // Read before the members: every update committed by now is reflected in what is rendered below.
+  const { rows: pendingUpdates } = await pool.query<{ id: string }>(
+    `select n.id from notification n join event e on e.id = n.event_id
+      where e.group_id = $1 and n.subscription_id = $2 and n.action = 'group-update' and n.state = 'pending' and n.id <> $3`,
+    [row.group_id, row.subscription_id, row.id],
+  );
+  const { rows: members } = await pool.query<{ instance_name: string; resolved: boolean }>(
+    `select i.name as instance_name, e.state = 'resolved' as resolved
+       from event e join instance i on i.id = e.instance_id where e.group_id = $1 order by i.name`,
+    [row.group_id],
+  );
+  const message = staleGroupMessage({
+    openedAt: new Date(group.opened_at),
+    members: members.map((m) => ({ instanceName: m.instance_name, resolved: m.resolved })),
+    resolvedAt: group.resolved_at ? new Date(group.resolved_at) : undefined,
+  });
+  const coverPendingUpdates = async () => {
+    const ids = pendingUpdates.map((u) => u.id);
+    for (const id of ids) covered.add(id);
+    if (ids.length > 0) await pool.query(`update notification set state = 'sent', sent_at = $2 where id = any($1::uuid[]) and state = 'pending'`, [ids, now]);
+  };
+  if (row.action === 'group-open') {
+    const ref = await adapter.post(row.channel_id, message);
+    await coverPendingUpdates();
+    return ref;
+  }
+  // The grouped alert is still on its way: edit it once it has been posted.
+  if (!group.group_ref && group.group_state === 'pending') return 'deferred';
+  if (!group.group_ref) return undefined;
+  await adapter.update(group.group_ref, message);
+  await coverPendingUpdates();
+  if (row.action === 'group-resolve') return adapter.reply(group.group_ref, `Resolved: ${message.summary}`);
+  return undefined;
+}
+
 async function claim(pool: Pool, platforms: string[], now: Date, options: DeliveryOptions): Promise<Claimed[]> {
   const { rows } = await pool.query<Claimed>(
     `with due as (
@@ -139,7 +195,7 @@ async function claim(pool: Pool, platforms: string[], now: Date, options: Delive
          from due where n.id = due.id
        returning n.*
      )
-     select c.id, c.action, c.attempts, e.id as event_id, e.kind, e.summary, e.opened_at, e.resolved_at, e.resolve_summary,
+     select c.id, c.action, c.attempts, e.id as event_id, e.group_id, e.kind, e.summary, e.opened_at, e.resolved_at, e.resolve_summary,
             i.name as instance_name, s.id as subscription_id, s.platform, s.channel_id,
             o.message_ref as open_ref, o.state as open_state
        from claimed c

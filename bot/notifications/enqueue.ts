@@ -2,17 +2,24 @@
  * Turns event changes into outbox rows: an open notifies every channel subscribed to the event's
  * workspace (and kind), unless the channel, the instance or the workspace is muted, or the channel
  * is disabled; a resolve goes to the channels that got the open, so the original alert can be
- * edited. Unique indexes make a repeat insert a no-op.
+ * edited. Unique indexes make a repeat insert a no-op. Stale opens of several instances at once
+ * are alerted as one group (stale-groups.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventChange } from '../events/event-store.ts';
+import { groupStaleOpens, noticeGroupedResolves } from './stale-groups.ts';
 
 /** Postgres array literal of ids and kind names (neither can hold a comma, quote or brace). */
 const arrayOf = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /** Inside the caller's transaction (em.execute), so an event and its notifications commit together. */
 export async function enqueueNotifications(em: EntityManager, changes: readonly EventChange[], now: Date): Promise<number> {
-  const opened = changes.filter((c) => c.change === 'opened');
+  const grouped = await groupStaleOpens(
+    em,
+    changes.filter((c) => c.change === 'opened' && c.kind === 'stale'),
+    now,
+  );
+  const opened = changes.filter((c) => c.change === 'opened' && !grouped.has(c.eventId));
   const resolved = changes.filter((c) => c.change === 'resolved');
   const flapping = changes.filter((c) => c.change === 'flapping');
   let created = 0;
@@ -39,6 +46,7 @@ export async function enqueueNotifications(em: EntityManager, changes: readonly 
   // A resolve edits the original alert; a flapping notice replies under it (one, not a page per flip).
   created += await notifyChannelsThatGotTheOpen(em, resolved, 'resolve', now);
   created += await notifyChannelsThatGotTheOpen(em, flapping, 'flapping', now);
+  await noticeGroupedResolves(em, resolved, now);
   return created;
 }
 
@@ -48,7 +56,7 @@ async function notifyChannelsThatGotTheOpen(em: EntityManager, changes: readonly
     `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
      select gen_random_uuid(), o.event_id, o.subscription_id, ?, 'pending', 0, ?, ?
        from notification o join subscription s on s.id = o.subscription_id
-      where o.event_id = any(?::uuid[]) and o.action = 'open' and s.disabled_at is null
+      where o.event_id = any(?::uuid[]) and o.action = 'open' and o.state <> 'grouped' and s.disabled_at is null
      on conflict do nothing`,
     [action, now, now, arrayOf(changes.map((c) => c.eventId))],
     'run',

@@ -17,7 +17,7 @@ export const Notification = defineEntity({
     subscription: () => p.manyToOne(Subscription).deleteRule('cascade'),
     /** open | resolve | reminder | flapping; for grouped stale alerts group-open | group-update | group-resolve */
     action: p.string().length(16),
-    /** pending | sent | failed */
+    /** pending | sent | failed | grouped (withdrawn: a grouped stale alert covers it) */
     state: p.string().length(16),
     attempts: p.integer().default(0),
     nextAttemptAt: p.datetime(),
