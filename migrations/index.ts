@@ -7,5 +7,6 @@ import { Migration20261121221849_events } from './Migration20261121221849_events
 import { Migration20261121222649_thresholds } from './Migration20261121222649_thresholds.ts';
 import { Migration20261121223300_mutes } from './Migration20261121223300_mutes.ts';
 import { Migration20261121231148_stale_groups } from './Migration20261121231148_stale_groups.ts';
+import { Migration20261121231423_chat_ops } from './Migration20261121231423_chat_ops.ts';
 
-export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds, Migration20261121223300_mutes, Migration20261121231148_stale_groups];
+export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds, Migration20261121223300_mutes, Migration20261121231148_stale_groups, Migration20261121231423_chat_ops];

@@ -4,7 +4,7 @@
  * transaction, and under load a round trip costs milliseconds of scheduling latency on a small
  * machine, so this is what lets a batch finish in a single trip (bench/ingest.ts).
  *
- * Rules it implements (ARCHITECTURE.md section 4):
+ * Rules it implements (ARCHITECTURE.md section 4; plus a token's first use, for chat):
  * - only a working token writes, and only for its own instance (the join decides the instance);
  * - the first copy of an (instance, snapshotId) is stored; any later copy is a replay that writes
  *   nothing and is answered with the first answer;
@@ -45,7 +45,7 @@ with items as (
          body, agent_version, agent_interval_seconds, gateway, sessions, security, cron, cron_digest)
 ),
 auth as (
-  select i.*, tok.instance_id, inst.name as instance_name, inst.workspace_id, inst.paused_at,
+  select i.*, tok.id as token_id, tok.first_used_at is null as token_unused, tok.instance_id, inst.name as instance_name, inst.workspace_id, inst.paused_at,
          case when tok.id is null or inst.id is null then 'unknown'
               when tok.revoked_at is not null then 'revoked'
               when tok.expires_at is not null and tok.expires_at <= i.received_at then 'expired'
@@ -123,6 +123,13 @@ cron_written as (
         (excluded.name, excluded.enabled, excluded.schedule, excluded.last_run_at, excluded.last_status,
          excluded.last_error_reason, excluded.last_duration_ms, excluded.next_run_at, excluded.consecutive_errors,
          excluded.auto_disabled)
+),
+first_use as (
+  -- A token's first snapshot is remembered once (chat's rotate-token follow-up waits for it);
+  -- afterwards the filter on auth's row leaves nothing to update, so steady syncs pay nothing.
+  update sync_token t set first_used_at = f.first_at
+    from (select token_id, min(received_at) as first_at from fresh where token_unused group by token_id) f
+   where t.id = f.token_id and t.first_used_at is null
 ),
 usage_in as (
   select f.instance_id, u.hour, u.model, ${USAGE_COUNTS.map((column) => `max(u.${column}) as ${column}`).join(', ')}, max(f.received_at) as updated_at

@@ -3,10 +3,12 @@ import { AuditLog } from './audit-log.ts';
 import { ChatLink } from './chat-link.ts';
 import { CronJob } from './cron-job.ts';
 import { Event } from './event.ts';
+import { InboundRequest } from './inbound-request.ts';
 import { EventGroup } from './event-group.ts';
 import { Instance } from './instance.ts';
 import { InstanceState } from './instance-state.ts';
 import { LinkCode } from './link-code.ts';
+import { RotationFollowUp } from './rotation-follow-up.ts';
 import { Notification } from './notification.ts';
 import { Snapshot } from './snapshot.ts';
 import { Subscription } from './subscription.ts';
@@ -15,7 +17,7 @@ import { ThresholdOverride } from './threshold-override.ts';
 import { UsageHourly } from './usage-hourly.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, CronJob, Event, EventGroup, Instance, InstanceState, LinkCode, Notification, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, Workspace };
+export { AuditLog, ChatLink, CronJob, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, Workspace };
 
 export const entities = [
   Workspace,
@@ -33,4 +35,6 @@ export const entities = [
   Event,
   Notification,
   ThresholdOverride,
+  RotationFollowUp,
+  InboundRequest,
 ];

@@ -21,6 +21,11 @@ export const SyncToken = defineEntity({
     expiresAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
     revokedBy: p.string().length(200).nullable(),
+    /**
+     * When a snapshot first came with this token (set once by ingest): how chat knows an instance
+     * synced with its new token after a rotation.
+     */
+    firstUsedAt: p.datetime().nullable(),
   },
 });
 
