@@ -20,7 +20,9 @@ interface Candidate {
   event_details: Record<string, unknown> | null;
 }
 
-export async function evaluateStale(em: EntityManager, now: Date, thresholds: StaleThresholds): Promise<EventChange[]> {
+/** `onlyInstances` narrows the pass to those instances (right after their snapshots landed). */
+export async function evaluateStale(em: EntityManager, now: Date, thresholds: StaleThresholds, onlyInstances?: readonly string[]): Promise<EventChange[]> {
+  const only = onlyInstances ? `{${onlyInstances.join(',')}}` : null;
   const candidates = await em.execute<Candidate[]>(
     `with fleet as (
        select s.instance_id, s.last_seen_at, s.agent_interval_seconds as interval_seconds, i.paused_at is not null as paused,
@@ -35,11 +37,12 @@ export async function evaluateStale(em: EntityManager, now: Date, thresholds: St
             order by t.instance_id nulls last limit 1
          ) g on true
          left join event e on e.instance_id = s.instance_id and e.kind = 'stale' and e.state <> 'resolved'
+        where ?::uuid[] is null or s.instance_id = any(?::uuid[])
      )
      select instance_id, grace_override, last_seen_at, interval_seconds, paused, event_opened_at, event_details from fleet
       where (event_opened_at is null and not paused and stale_after < ?)
          or (event_opened_at is not null and (paused or stale_after >= ?))`,
-    [thresholds.graceSeconds ?? null, now, now],
+    [thresholds.graceSeconds ?? null, only, only, now, now],
   );
   const changes: EventChange[] = [];
   for (const candidate of candidates) {

@@ -21,8 +21,8 @@ describeStorage('event lifecycle', (db) => {
     const id = await instanceId();
     const changes = await applyDecisions(em(), id, 'stale', [open], NOW);
     expect(changes).toEqual([expect.objectContaining({ change: 'opened', kind: 'stale', key: 'agent', summary: open.summary })]);
-    const openEvents = await openEventsByInstance(em(), [id], 'stale');
-    expect(openEvents.get(id)?.get('agent')).toMatchObject({ openedAt: NOW, details: { silentSeconds: 1020 } });
+    const openEvents = (await openEventsByInstance(em(), [id])).get(id)?.get('stale');
+    expect(openEvents?.get('agent')).toMatchObject({ openedAt: NOW, details: { silentSeconds: 1020 } });
   });
 
   it('opens exactly one event when two workers decide to open at the same moment', async () => {
@@ -38,7 +38,7 @@ describeStorage('event lifecycle', (db) => {
     await applyDecisions(em(), id, 'stale', [open], NOW);
     const results = await Promise.all([applyDecisions(em(), id, 'stale', [resolve], NOW), applyDecisions(em(), id, 'stale', [resolve], NOW)]);
     expect(results.flat().filter((c) => c.change === 'resolved')).toHaveLength(1);
-    expect((await openEventsByInstance(em(), [id], 'stale')).get(id)).toBeUndefined();
+    expect((await openEventsByInstance(em(), [id])).get(id)?.get('stale')).toBeUndefined();
     expect(await applyDecisions(em(), id, 'stale', [open], NOW)).toHaveLength(1);
   });
 
@@ -62,7 +62,7 @@ describeStorage('event lifecycle', (db) => {
     const id = await instanceId();
     await applyDecisions(em(), id, 'stale', [open], NOW);
     await applyDecisions(em(), id, 'stale', [{ action: 'keep', key: 'agent', details: { silentSeconds: 2000 } }], NOW);
-    expect((await openEventsByInstance(em(), [id], 'stale')).get(id)?.get('agent')?.details).toEqual({ silentSeconds: 2000 });
+    expect((await openEventsByInstance(em(), [id])).get(id)?.get('stale')?.get('agent')?.details).toEqual({ silentSeconds: 2000 });
   });
 
   it('holds a flapping key open with one notice, and resolves it once it has been steady for an hour', async () => {
@@ -77,7 +77,7 @@ describeStorage('event lifecycle', (db) => {
     expect((await flip(20)).map((c) => c.change)).toEqual(['flapping']);
     await applyDecisions(em(), id, 'stale', [{ action: 'keep', key: 'agent', details: { silentSeconds: 60 } }], at(30));
     expect(await applyDecisions(em(), id, 'stale', [resolve], at(40))).toEqual([]);
-    expect((await openEventsByInstance(em(), [id], 'stale')).get(id)?.get('agent')?.details).toMatchObject({ flapping: true });
+    expect((await openEventsByInstance(em(), [id])).get(id)?.get('stale')?.get('agent')?.details).toMatchObject({ flapping: true });
     expect((await applyDecisions(em(), id, 'stale', [resolve], at(86))).map((c) => c.change)).toEqual(['resolved']);
   });
 

@@ -28,17 +28,19 @@ export interface EventChange {
   details: Record<string, unknown>;
 }
 
-/** The unresolved events of `kind` for each instance. */
-export async function openEventsByInstance(em: EntityManager, instanceIds: readonly string[], kind: EventKind): Promise<Map<string, OpenEvents>> {
-  const rows = await em.execute<{ instance_id: string; key: string; opened_at: string; details: Record<string, unknown> }[]>(
-    `select instance_id, key, opened_at, details from event where state <> 'resolved' and kind = ? and instance_id = any(?::uuid[])`,
-    [kind, `{${instanceIds.join(',')}}`],
+/** The unresolved events of each instance, by kind and key, in one query. */
+export async function openEventsByInstance(em: EntityManager, instanceIds: readonly string[]): Promise<Map<string, Map<EventKind, OpenEvents>>> {
+  const rows = await em.execute<{ instance_id: string; kind: EventKind; key: string; opened_at: string; details: Record<string, unknown> }[]>(
+    `select instance_id, kind, key, opened_at, details from event where state <> 'resolved' and instance_id = any(?::uuid[])`,
+    [`{${instanceIds.join(',')}}`],
   );
-  const byInstance = new Map<string, Map<string, OpenEvent>>();
+  const byInstance = new Map<string, Map<EventKind, Map<string, OpenEvent>>>();
   for (const row of rows) {
-    const events = byInstance.get(row.instance_id) ?? new Map<string, OpenEvent>();
+    const kinds = byInstance.get(row.instance_id) ?? new Map<EventKind, Map<string, OpenEvent>>();
+    const events = kinds.get(row.kind) ?? new Map<string, OpenEvent>();
     events.set(row.key, { key: row.key, openedAt: new Date(row.opened_at), details: row.details });
-    byInstance.set(row.instance_id, events);
+    kinds.set(row.kind, events);
+    byInstance.set(row.instance_id, kinds);
   }
   return byInstance;
 }

@@ -1,6 +1,15 @@
 /**
- * Everything the per-instance rules need, read in a handful of queries: the newest state, cron
- * jobs, and hourly usage for the cost and error windows.
+ * Everything the per-instance rules need, for a batch of instances in five queries whatever the
+ * batch size: newest state, cron jobs, usage, the start of usage history, and nothing else.
+ *
+ * Usage is summed in SQL to what the rules look at, so a tick reads a few rows per instance, not
+ * eight days of hourly rows:
+ * - spend per model per 24-hour window (window 0 is the trailing 24 h ending with the current
+ *   hour, 1–7 the days before), each handed to the cost rule as one hour inside its window;
+ * - model calls in "the last hour" and in the 24 hours before it, each handed to the error rule
+ *   as one hour inside its span.
+ * The rules only ever sum by those windows, so their decisions are the same as on hourly rows
+ * (instance-facts.test.ts holds the two to the same answers).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CronJobFacts } from './rules/cron-failed.ts';
@@ -20,20 +29,45 @@ export interface InstanceFacts {
   calls: HourlyCalls[];
 }
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
-export async function loadInstanceFacts(em: EntityManager, instanceId: string, now: Date): Promise<InstanceFacts> {
-  const [state] = await em.execute<{ paused: boolean; gateway: GatewayFacts['gateway'] | null; security: SecurityFacts | null }[]>(
-    `select i.paused_at is not null as paused, s.gateway, s.security
-       from instance i left join instance_state s on s.instance_id = i.id where i.id = ?`,
-    [instanceId],
+/** Postgres array literal of ids (uuids hold no comma, quote or brace). */
+const idArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
+export async function loadInstanceFacts(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<Map<string, InstanceFacts>> {
+  const ids = idArray(instanceIds);
+  // The windows the rules use: cost-drift's end with the current hour, error-spike's "last hour"
+  // starts an hour before the current one.
+  const end = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS);
+  const recentStart = new Date(end.getTime() - 2 * HOUR_MS);
+  const baselineStart = new Date(recentStart.getTime() - DAY_MS);
+  const facts = new Map<string, InstanceFacts>();
+
+  const states = await em.execute<{ id: string; paused: boolean; gateway: GatewayFacts['gateway'] | null; security: SecurityFacts | null }[]>(
+    `select i.id, i.paused_at is not null as paused, s.gateway, s.security
+       from instance i left join instance_state s on s.instance_id = i.id where i.id = any(?::uuid[])`,
+    [ids],
   );
+  for (const state of states) {
+    facts.set(state.id, {
+      instanceId: state.id,
+      paused: state.paused,
+      gateway: state.gateway ?? undefined,
+      security: state.security ?? undefined,
+      cron: [],
+      spend: [],
+      calls: [],
+    });
+  }
+
   const cronRows = await em.execute<
     {
+      instance_id: string;
       job_id: string;
       name: string;
       enabled: boolean;
-      schedule: { everyMs?: number };
+      schedule: { everyMs?: number } | null;
       last_run_at: string | null;
       last_status: CronJobFacts['lastStatus'] | null;
       last_error_reason: string | null;
@@ -41,26 +75,13 @@ export async function loadInstanceFacts(em: EntityManager, instanceId: string, n
       consecutive_errors: number;
       auto_disabled: boolean;
     }[]
-  >(`select * from cron_job where instance_id = ? order by job_id`, [instanceId]);
-  const usage = await em.execute<{ hour: string; model: string; runs: string; errors: string; cost_usd: number }[]>(
-    `select hour, model, runs, errors, cost_usd from usage_hourly where instance_id = ? and hour >= ?`,
-    [instanceId, new Date(now.getTime() - 8 * DAY_MS - 3_600_000)],
+  >(
+    `select instance_id, job_id, name, enabled, schedule, last_run_at, last_status, last_error_reason, next_run_at, consecutive_errors, auto_disabled
+       from cron_job where instance_id = any(?::uuid[]) order by instance_id, job_id`,
+    [ids],
   );
-  const [history] = await em.execute<{ since: string | null }[]>(`select min(hour) as since from usage_hourly where instance_id = ?`, [instanceId]);
-  const callsByHour = new Map<number, HourlyCalls>();
-  for (const row of usage) {
-    const hour = new Date(row.hour);
-    const calls = callsByHour.get(hour.getTime()) ?? { hour, runs: 0, errors: 0 };
-    calls.runs += Number(row.runs);
-    calls.errors += Number(row.errors);
-    callsByHour.set(hour.getTime(), calls);
-  }
-  return {
-    instanceId,
-    paused: state?.paused ?? true,
-    gateway: state?.gateway ?? undefined,
-    security: state?.security ?? undefined,
-    cron: cronRows.map((row) => ({
+  for (const row of cronRows) {
+    facts.get(row.instance_id)?.cron.push({
       id: row.job_id,
       name: row.name,
       enabled: row.enabled,
@@ -71,9 +92,47 @@ export async function loadInstanceFacts(em: EntityManager, instanceId: string, n
       consecutiveErrors: row.consecutive_errors,
       autoDisabled: row.auto_disabled,
       everyMs: row.schedule?.everyMs,
-    })),
-    spend: usage.map((row) => ({ hour: new Date(row.hour), model: row.model, costUsd: row.cost_usd })),
-    historySince: history?.since ? new Date(history.since) : undefined,
-    calls: [...callsByHour.values()],
-  };
+    });
+  }
+
+  // `day`: 0 for the 24 h ending at `end`, 1 for the 24 h before, … (hours are whole, so integer
+  // division of the hours between them is exact).
+  const usage = await em.execute<
+    { instance_id: string; model: string; day: number; cost_usd: number; recent_runs: string; recent_errors: string; base_runs: string; base_errors: string }[]
+  >(
+    `select instance_id, model, (extract(epoch from ?::timestamptz - hour)::int / 3600 - 1) / 24 as day,
+            sum(cost_usd) as cost_usd,
+            coalesce(sum(runs) filter (where hour >= ?), 0) as recent_runs,
+            coalesce(sum(errors) filter (where hour >= ?), 0) as recent_errors,
+            coalesce(sum(runs) filter (where hour >= ? and hour < ?), 0) as base_runs,
+            coalesce(sum(errors) filter (where hour >= ? and hour < ?), 0) as base_errors
+       from usage_hourly
+      where instance_id = any(?::uuid[]) and hour >= ? and hour < ?
+      group by instance_id, model, day`,
+    [end, recentStart, recentStart, baselineStart, recentStart, baselineStart, recentStart, ids, new Date(end.getTime() - 8 * DAY_MS), end],
+  );
+  const calls = new Map<string, { recent: HourlyCalls; base: HourlyCalls }>();
+  for (const row of usage) {
+    const instance = facts.get(row.instance_id);
+    if (!instance) continue;
+    instance.spend.push({ hour: new Date(end.getTime() - (row.day + 1) * DAY_MS), model: row.model, costUsd: row.cost_usd });
+    const sums = calls.get(row.instance_id) ?? { recent: { hour: recentStart, runs: 0, errors: 0 }, base: { hour: baselineStart, runs: 0, errors: 0 } };
+    sums.recent.runs += Number(row.recent_runs);
+    sums.recent.errors += Number(row.recent_errors);
+    sums.base.runs += Number(row.base_runs);
+    sums.base.errors += Number(row.base_errors);
+    calls.set(row.instance_id, sums);
+  }
+  for (const [instanceId, sums] of calls) facts.get(instanceId)!.calls = [sums.base, sums.recent];
+
+  // One index probe per instance (the primary key leads with instance and hour).
+  const history = await em.execute<{ instance_id: string; since: string | null }[]>(
+    `select x.id as instance_id, (select min(hour) from usage_hourly where instance_id = x.id) as since from unnest(?::uuid[]) as x(id)`,
+    [ids],
+  );
+  for (const row of history) {
+    const instance = facts.get(row.instance_id);
+    if (instance && row.since) instance.historySince = new Date(row.since);
+  }
+  return facts;
 }

@@ -1,35 +1,42 @@
 /**
  * The scheduled job for every rule but stale: each tick, on one leader, evaluates the instances
- * that sent a snapshot since the previous tick (with overlap, so a leader change misses nothing)
- * and the instances with an open event, whose time-based rules (cron-missed, cost recovery, error
- * windows) move even without new data.
+ * that sent a snapshot since the previous run and the instances with an open event, whose
+ * time-based rules (cost recovery, error windows) move even without new data. Live instances sync
+ * every interval, so each is evaluated at least that often; a silent one is stale's business.
  */
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
 import type { EventChange } from './event-store.ts';
-import { evaluateInstance } from './evaluate-instance.ts';
+import { evaluateInstances } from './evaluate-instances.ts';
 import { everySeconds } from './stale-job.ts';
-import { overridesForInstance, thresholdsFrom } from './thresholds.ts';
+
+/**
+ * How far before the previous run to look again: a snapshot's `last_seen_at` is stamped when it
+ * arrives and becomes visible when its batch commits, a moment later.
+ */
+const COMMIT_SLACK_MS = 2000;
 
 export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges(changes: EventChange[]): void }): ScheduledJob {
-  // Thresholds are read per instance on every run, so `deepclaw threshold set` applies at the next tick.
+  let previousRun: Date | undefined;
   return {
     name: 'evaluate-instances',
     schedule: everySeconds(options.tickSeconds),
     async run(now) {
+      // A process that just became leader does not know where the last one stopped: look back three ticks.
+      const since = new Date((previousRun?.getTime() ?? now.getTime() - 3 * options.tickSeconds * 1000) - COMMIT_SLACK_MS);
       const em = orm.em.fork();
-      const since = new Date(now.getTime() - 3 * options.tickSeconds * 1000);
       const due = await em.execute<{ instance_id: string }[]>(
         `select instance_id from instance_state where last_seen_at >= ?
          union
          select instance_id from event where state <> 'resolved' and kind <> 'stale'`,
         [since],
       );
-      const changes: EventChange[] = [];
-      for (const { instance_id } of due) {
-        const thresholds = thresholdsFrom(await overridesForInstance(em, instance_id));
-        changes.push(...(await evaluateInstance(em.fork(), instance_id, now, thresholds)));
-      }
+      const changes = await evaluateInstances(
+        em,
+        due.map((row) => row.instance_id),
+        now,
+      );
+      previousRun = now;
       if (changes.length > 0) options.onChanges(changes);
     },
   };

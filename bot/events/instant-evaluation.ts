@@ -7,9 +7,8 @@
  */
 import type { Orm } from '../storage/orm.ts';
 import type { EventChange } from './event-store.ts';
-import { evaluateInstance } from './evaluate-instance.ts';
+import { evaluateInstances } from './evaluate-instances.ts';
 import { evaluateStale } from './evaluate-stale.ts';
-import { overridesForInstance, thresholdsFrom } from './thresholds.ts';
 
 export class InstantEvaluator {
   readonly #orm: Orm;
@@ -53,8 +52,8 @@ export class InstantEvaluator {
     this.#marked = new Set();
     const now = new Date();
     const em = this.#orm.em.fork();
-    const changes = await evaluateStale(em, now, { graceSeconds: this.#staleGraceSeconds });
-    for (const id of ids) changes.push(...(await evaluateInstance(em.fork(), id, now, thresholdsFrom(await overridesForInstance(em, id)))));
+    const changes = await evaluateStale(em, now, { graceSeconds: this.#staleGraceSeconds }, ids);
+    changes.push(...(await evaluateInstances(em, ids, now)));
     if (changes.length > 0) this.#onChanges(changes);
   }
 }

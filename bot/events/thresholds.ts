@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { DurationError, toDurationText, toSeconds } from '../duration.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Instance, Workspace } from '../storage/entities/index.ts';
-import { DEFAULT_INSTANCE_THRESHOLDS, type InstanceThresholds } from './evaluate-instance.ts';
+import { DEFAULT_INSTANCE_THRESHOLDS, type InstanceThresholds } from './evaluate-instances.ts';
 
 type Unit = 'duration' | 'number' | 'dollars' | 'count' | 'fraction';
 
@@ -83,16 +83,22 @@ export function thresholdsFrom(overrides: ReadonlyMap<string, number>, staleGrac
   };
 }
 
-/** The overrides in force for an instance: its workspace's, then its own on top. */
-export async function overridesForInstance(em: EntityManager, instanceId: string): Promise<Map<string, number>> {
-  const rows = await em.execute<{ name: string; value: number; own: boolean }[]>(
-    `select t.name, t.value, t.instance_id is not null as own
+/** The overrides in force for each instance: its workspace's, then its own on top. */
+export async function overridesForInstances(em: EntityManager, instanceIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const rows = await em.execute<{ instance_id: string; name: string; value: number; own: boolean }[]>(
+    `select i.id as instance_id, t.name, t.value, t.instance_id is not null as own
        from threshold_override t join instance i on i.workspace_id = t.workspace_id
-      where i.id = ? and (t.instance_id is null or t.instance_id = i.id)
+      where i.id = any(?::uuid[]) and (t.instance_id is null or t.instance_id = i.id)
       order by own`,
-    [instanceId],
+    [`{${instanceIds.join(',')}}`],
   );
-  return new Map(rows.map((row) => [row.name, row.value]));
+  const byInstance = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const overrides = byInstance.get(row.instance_id) ?? new Map<string, number>();
+    overrides.set(row.name, row.value);
+    byInstance.set(row.instance_id, overrides);
+  }
+  return byInstance;
 }
 
 export async function setThreshold(

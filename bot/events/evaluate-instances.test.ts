@@ -4,7 +4,7 @@ import { describeStorage } from '../../test/support/databases.ts';
 import { startTestApp, type RunningApp } from '../../test/support/ingest-app.ts';
 import { buildSnapshot } from '../../test/support/snapshot-factory.ts';
 import type { Snapshot } from '../../ingest/contract.ts';
-import { evaluateInstance } from './evaluate-instance.ts';
+import { evaluateInstances } from './evaluate-instances.ts';
 
 describeStorage('evaluating an instance from its stored snapshots', (db) => {
   let app: RunningApp;
@@ -33,18 +33,18 @@ describeStorage('evaluating an instance from its stored snapshots', (db) => {
     bad.cron[0] = { ...bad.cron[0]!, lastStatus: 'error', lastErrorReason: 'rate_limit', consecutiveErrors: 2 };
     bad.security = { ...bad.security, bind: 'lan', authMode: 'none' };
     expect((await post(token, bad)).status).toBe(202);
-    const opened = await evaluateInstance(em(), id, now);
+    const opened = await evaluateInstances(em(), [id], now);
     expect(opened.map((c) => `${c.change} ${c.kind} ${c.key}`).sort()).toEqual([
       'opened cron-failed job-1',
       'opened gateway-down gateway',
       'opened security auth',
       'opened security bind',
     ]);
-    expect(await evaluateInstance(em(), id, now)).toEqual([]);
+    expect(await evaluateInstances(em(), [id], now)).toEqual([]);
 
     const good = buildSnapshot({ seq: 2, sentAt: new Date(now.getTime() + 60_000), cronJobs: 2 });
     expect((await post(token, good)).status).toBe(202);
-    const resolved = await evaluateInstance(em(), id, new Date(now.getTime() + 60_000));
+    const resolved = await evaluateInstances(em(), [id], new Date(now.getTime() + 60_000));
     expect(resolved.map((c) => `${c.change} ${c.kind}`).sort()).toEqual([
       'resolved cron-failed',
       'resolved gateway-down',
@@ -59,7 +59,7 @@ describeStorage('evaluating an instance from its stored snapshots', (db) => {
     const bad = buildSnapshot();
     bad.gateway = { ...bad.gateway, live: false };
     await post(token, bad);
-    expect(await evaluateInstance(em(), id, new Date())).toEqual([]);
+    expect(await evaluateInstances(em(), [id], new Date())).toEqual([]);
   });
 
   it('enqueues a notification for each subscribed channel with the event', async () => {
@@ -69,11 +69,27 @@ describeStorage('evaluating an instance from its stored snapshots', (db) => {
     const bad = buildSnapshot();
     bad.gateway = { ...bad.gateway, live: true, ready: false, failing: ['channels'] };
     await post(token, bad);
-    const [change] = await evaluateInstance(em(), id, new Date());
+    const [change] = await evaluateInstances(em(), [id], new Date());
     const rows = await sql<{ action: string; channel_id: string }>(
       'select n.action, s.channel_id from notification n join subscription s on s.id = n.subscription_id where n.event_id = ?',
       [change!.eventId],
     );
     expect(rows).toContainEqual({ action: 'open', channel_id: 'C-EVAL' });
+  });
+
+  it('evaluates a batch of instances together, each against its own thresholds', async () => {
+    const quiet = await instanceWithToken();
+    const loud = await instanceWithToken();
+    await cli(['threshold', 'set', 'error-spike.min-errors', '1000', '--instance', quiet.name], { env: { DATABASE_URL: db().url } });
+    const now = new Date();
+    for (const { token } of [quiet, loud]) {
+      const failing = buildSnapshot({ sentAt: now });
+      const newest = failing.usage.at(-1)!;
+      failing.usage[failing.usage.length - 1] = { ...newest, runs: 40, errors: 30 };
+      expect((await post(token, failing)).status).toBe(202);
+    }
+    const changes = await evaluateInstances(em(), [quiet.id, loud.id], now);
+    expect(changes.map((c) => `${c.instanceId === loud.id ? 'loud' : 'quiet'} ${c.change} ${c.kind}`)).toEqual(['loud opened error-spike']);
+    expect(changes[0]!.summary).toMatch(/^\d+ of \d+ model calls failed in the last hour/);
   });
 });
