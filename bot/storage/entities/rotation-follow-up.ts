@@ -26,6 +26,8 @@ export const RotationFollowUp = defineEntity({
     overdueNotifiedAt: p.datetime().nullable(),
     /** Set when the synced message was posted, or when the follow-up was given up on. */
     doneAt: p.datetime().nullable(),
+    /** A failed post waits until then (backoff), instead of being retried every tick. */
+    nextAttemptAt: p.datetime().nullable(),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
   },
