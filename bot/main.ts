@@ -18,8 +18,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { CONSOLE_CHANNEL, consoleAdapter } from '../adapters/console/adapter.ts';
 import { readConsoleCommands } from '../adapters/console/commands.ts';
-import { fleetStatus, fleetStatusText } from './status/fleet-status.ts';
-import { findWorkspace } from './workspaces/workspaces.ts';
+import { createChatPlatforms, type ChatPlatforms } from '../adapters/chat-platforms.ts';
+import { rotationFollowUpsJob } from './tokens/rotation-follow-ups.ts';
 import type { EventChange } from './events/event-store.ts';
 import { instancesJob } from './events/instances-job.ts';
 import { InstantEvaluator } from './events/instant-evaluation.ts';
@@ -47,6 +47,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
   let http: HttpServer | undefined;
   let scheduler: Scheduler | undefined;
   let instantEvaluator: InstantEvaluator | undefined;
+  let chat: ChatPlatforms | undefined;
   const logChanges = (changes: EventChange[]) => {
     for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
   };
@@ -59,9 +60,12 @@ export async function startService(options: { config: Config; logger: Logger; ro
       const pending = await pendingMigrations(database.orm);
       if (pending.length > 0) logger.warn({ pending }, 'migrations are pending; run `npm run migrate`');
     }
+    // Chat platforms (Slack when SLACK_BOT_TOKEN is set) and the /deepclaw command core behind them.
+    const chatPlatforms = await createChatPlatforms({ config, logger, orm: database.orm });
+    chat = chatPlatforms;
     if (role !== 'web') {
-      // No chat platform is configured yet in this codebase: alerts go to the console adapter.
-      const adapters = new Map([['console', consoleAdapter()]]);
+      // Alerts go to the console and to every configured chat platform.
+      const adapters = new Map([['console', consoleAdapter()], ...chatPlatforms.adapters]);
       const pool = await database.orm.em.getConnection().getNativeClient();
       await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
       scheduler = new Scheduler(database.orm, logger, [
@@ -69,17 +73,15 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleJob(database.orm, { ...config.events, onChanges: logChanges }),
         instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges: logChanges }),
         deliveryJob(database.orm, adapters, config.events.tickSeconds),
+        rotationFollowUpsJob(database.orm, adapters, config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
       ]);
       scheduler.start();
+      // Socket Mode, when configured, connects from workers.
+      await chatPlatforms.start();
       if (process.stdin.isTTY) {
-        // Someone is at the terminal of `npm start`: answer `/deepclaw status` and `help` there.
-        void readConsoleCommands(process.stdin, (text) => process.stdout.write(text), {
-          status: async () => {
-            const em = database.orm.em.fork();
-            return fleetStatusText(await fleetStatus(em, await findWorkspace(em)));
-          },
-        });
+        // Someone is at the terminal of `npm start`: answer `/deepclaw …` there, as its operator.
+        void readConsoleCommands(process.stdin, (text) => process.stdout.write(text), { run: (text) => chatPlatforms.answerConsole(text) });
       }
     }
     if (role === 'all') {
@@ -97,11 +99,12 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleGraceSeconds: config.events.staleGraceSeconds,
         onSnapshotStored: evaluator ? (instanceId: string) => evaluator.mark(instanceId) : undefined,
       };
-      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date() });
+      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks });
       http = await startHttpServer(app, config.http);
       logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');
     }
   } catch (error) {
+    await chat?.stop();
     await scheduler?.stop();
     await database.close();
     throw error;
@@ -112,6 +115,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
     async stop() {
       // HTTP gets most of the budget; the database close is quick once requests are done.
       await http?.close(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      await chat?.stop();
       await instantEvaluator?.stop();
       await scheduler?.stop();
       await database.close();

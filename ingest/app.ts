@@ -3,7 +3,7 @@
  * routes. Handlers parse, call the core, and set the body; nothing else lives here.
  */
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Logger } from '../bot/logger.ts';
 import type { SnapshotStore } from '../bot/snapshots/snapshot-store.ts';
 import type { Orm } from '../bot/storage/orm.ts';
@@ -33,6 +33,11 @@ export interface AppDependencies {
   };
   /** Injected so tests can move time (token grace, rate-limit refill). */
   clock: () => Date;
+  /**
+   * Chat platforms' inbound webhooks (Slack events at /slack/events, …), each verifying its own
+   * signature on the raw body before anything else reads it.
+   */
+  chatWebhooks?: { path: string; handler: Middleware }[];
 }
 
 export type AppState = { requestId: string };
@@ -46,6 +51,7 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   metricsRoutes(router, deps);
   snapshotRoutes(router, deps);
   agentDownloadRoutes(router, deps);
+  for (const webhook of deps.chatWebhooks ?? []) router.post(webhook.path, webhook.handler);
 
   app.use(requestId());
   app.use(requestLog(deps));

@@ -1,26 +1,23 @@
 /**
- * `/deepclaw …` typed at the terminal of `npm start` (when stdin is a TTY). The full command set
- * arrives with the chat commands; until then `status` and `help`.
+ * `/deepclaw …` typed at the terminal of `npm start` (when stdin is a TTY), answered by the same
+ * command core as every chat platform. Whoever sits at that terminal owns the process, so they
+ * act as an admin of the default workspace, and replies meant only for them (tokens) are printed
+ * there too.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
-export const CONSOLE_HELP = `Commands:
-  /deepclaw status   every instance: ok, stale, paused or not yet synced; open events; spend today
-  /deepclaw help     this text`;
-
 export interface ConsoleCommandHandlers {
-  status(): Promise<string>;
+  /** Answers the text of one `/deepclaw …` line as plain text. */
+  run(text: string): Promise<string>;
 }
 
-/** The answer to one typed line, or undefined for lines that are not `/deepclaw` commands. */
+/** The answer to one typed line, or undefined for an empty line. */
 export async function answerConsoleLine(line: string, handlers: ConsoleCommandHandlers): Promise<string | undefined> {
-  const match = /^\/deepclaw(?:\s+(\S+))?/.exec(line.trim());
-  if (!match) return line.trim() ? 'Type /deepclaw help for the commands.' : undefined;
-  const subcommand = match[1] ?? 'help';
-  if (subcommand === 'help') return CONSOLE_HELP;
-  if (subcommand === 'status') return handlers.status();
-  return `Unknown command "${subcommand}". ${CONSOLE_HELP}`;
+  const typed = line.trim();
+  if (!typed) return undefined;
+  if (!/^\/deepclaw(?:\s|$)/i.test(typed)) return 'Type /deepclaw help for the commands.';
+  return handlers.run(typed);
 }
 
 /** Reads lines from `input` until it ends, answering each on `write`, in the order typed. */
