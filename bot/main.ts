@@ -25,6 +25,8 @@ import { instancesJob } from './events/instances-job.ts';
 import { InstantEvaluator } from './events/instant-evaluation.ts';
 import { staleJob } from './events/stale-job.ts';
 import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
+import { postgresSignals } from './signals/postgres-signals.ts';
+import { localSignals, type Signals } from './signals/signals.ts';
 import { deliveryJob } from './notifications/delivery-job.ts';
 import { remindersJob } from './notifications/reminders.ts';
 import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
@@ -48,8 +50,11 @@ export async function startService(options: { config: Config; logger: Logger; ro
   let scheduler: Scheduler | undefined;
   let instantEvaluator: InstantEvaluator | undefined;
   let chat: ChatPlatforms | undefined;
-  const logChanges = (changes: EventChange[]) => {
+  let signals: Signals | undefined;
+  const onChanges = (changes: EventChange[]) => {
     for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
+    // Their notifications are queued: deliver now rather than on the next tick.
+    signals?.notificationsQueued();
   };
   try {
     logger.info({ database: database.location }, 'database open');
@@ -63,15 +68,21 @@ export async function startService(options: { config: Config; logger: Logger; ro
     // Chat platforms (Slack when SLACK_BOT_TOKEN is set) and the /deepclaw command core behind them.
     const chatPlatforms = await createChatPlatforms({ config, logger, orm: database.orm });
     chat = chatPlatforms;
+    // Nudges between ingest, evaluation and delivery: through Postgres when processes may be
+    // apart; in-process on the embedded database, whose single session cannot carry them.
+    const pool = await database.orm.em.getConnection().getNativeClient();
+    signals =
+      database.kind === 'postgres'
+        ? postgresSignals({ pool, listenUrl: role === 'web' ? undefined : config.database.url, logger })
+        : localSignals();
     if (role !== 'web') {
       // Alerts go to the console and to every configured chat platform.
       const adapters = new Map([['console', consoleAdapter()], ...chatPlatforms.adapters]);
-      const pool = await database.orm.em.getConnection().getNativeClient();
       await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
       scheduler = new Scheduler(database.orm, logger, [
         pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),
-        staleJob(database.orm, { ...config.events, onChanges: logChanges }),
-        instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges: logChanges }),
+        staleJob(database.orm, { ...config.events, onChanges }),
+        instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges }),
         deliveryJob(database.orm, adapters, config.events.tickSeconds),
         rotationFollowUpsJob(database.orm, adapters, config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
@@ -79,25 +90,29 @@ export async function startService(options: { config: Config; logger: Logger; ro
       scheduler.start();
       // Socket Mode, when configured, connects from workers.
       await chatPlatforms.start();
+      const deliverer = scheduler;
+      signals.onNotificationsQueued(() => deliverer.runSoon('deliver-notifications'));
+      // Evaluate an instance as soon as its snapshot lands, so a recovery or a gateway going down
+      // does not wait for the next tick.
+      const evaluator = new InstantEvaluator(database.orm, {
+        staleGraceSeconds: config.events.staleGraceSeconds,
+        onChanges,
+        onError: (error) => logger.error({ err: error }, 'immediate evaluation failed'),
+      });
+      instantEvaluator = evaluator;
+      signals.onSnapshotsStored((ids) => ids.forEach((id) => evaluator.mark(id)));
+      logger.info({ tickSeconds: config.events.tickSeconds, signals: database.kind === 'postgres' ? 'listen/notify' : 'in-process' }, 'worker started');
       if (process.stdin.isTTY) {
         // Someone is at the terminal of `npm start`: answer `/deepclaw …` there, as its operator.
         void readConsoleCommands(process.stdin, (text) => process.stdout.write(text), { run: (text) => chatPlatforms.answerConsole(text) });
       }
     }
-    if (role === 'all') {
-      // Web and worker share this process: evaluate an instance as soon as its snapshot lands.
-      instantEvaluator = new InstantEvaluator(database.orm, {
-        staleGraceSeconds: config.events.staleGraceSeconds,
-        onChanges: logChanges,
-        onError: (error) => logger.error({ err: error }, 'immediate evaluation failed'),
-      });
-    }
     if (role !== 'worker') {
-      const evaluator = instantEvaluator;
+      const nudge = signals;
       const ingest = {
         ...(await createIngestDependencies(database.orm, config.ingest)),
         staleGraceSeconds: config.events.staleGraceSeconds,
-        onSnapshotStored: evaluator ? (instanceId: string) => evaluator.mark(instanceId) : undefined,
+        onSnapshotStored: (instanceId: string) => nudge.snapshotsStored([instanceId]),
       };
       const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks });
       http = await startHttpServer(app, config.http);
@@ -105,6 +120,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
     }
   } catch (error) {
     await chat?.stop();
+    await signals?.close();
     await scheduler?.stop();
     await database.close();
     throw error;
@@ -116,6 +132,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
       // HTTP gets most of the budget; the database close is quick once requests are done.
       await http?.close(Math.max(1000, config.shutdownTimeoutMs - 2000));
       await chat?.stop();
+      await signals?.close();
       await instantEvaluator?.stop();
       await scheduler?.stop();
       await database.close();

@@ -3,7 +3,10 @@ import type { ChatAdapter } from '../chat/chat-adapter.ts';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
 import { everySeconds } from '../events/stale-job.ts';
-import { deliverDue } from './deliver.ts';
+import { DEFAULT_DELIVERY, deliverDue } from './deliver.ts';
+
+/** A run keeps claiming while batches come back full, for at most this long (then the next tick). */
+const RUN_BUDGET_MS = 10_000;
 
 export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>, tickSeconds: number): ScheduledJob {
   return {
@@ -13,7 +16,13 @@ export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>
     // keeps one worker's ticks from overlapping with its own next tick.
     async run(now) {
       const pool = await orm.em.getConnection().getNativeClient();
-      await deliverDue(pool, adapters, now);
+      const started = Date.now();
+      let at = now;
+      for (;;) {
+        const report = await deliverDue(pool, adapters, at);
+        if (report.sent + report.retried + report.failed < DEFAULT_DELIVERY.batchSize || Date.now() - started > RUN_BUDGET_MS) return;
+        at = new Date(now.getTime() + (Date.now() - started));
+      }
     },
   };
 }

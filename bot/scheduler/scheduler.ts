@@ -20,6 +20,9 @@ export class Scheduler {
   readonly #jobs: ScheduledJob[];
   readonly #tasks: ScheduledTask[] = [];
   readonly #running = new Set<Promise<unknown>>();
+  /** Jobs running in this process now, and whether a nudge arrived meanwhile (run again after). */
+  readonly #inProgress = new Map<string, { again: boolean }>();
+  #stopped = false;
 
   constructor(orm: Orm, logger: Logger, jobs: ScheduledJob[]) {
     this.#orm = orm;
@@ -29,7 +32,8 @@ export class Scheduler {
 
   start(): void {
     for (const job of this.#jobs) {
-      this.#tasks.push(cron.schedule(job.schedule, () => void this.runNow(job.name), { name: job.name, noOverlap: true }));
+      // A tick is a nudge: while the job runs here it collapses into one rerun, never an overlap.
+      this.#tasks.push(cron.schedule(job.schedule, () => this.runSoon(job.name), { name: job.name }));
     }
   }
 
@@ -48,8 +52,32 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Runs a job as soon as possible, without waiting for its tick: now if it is idle here, or once
+   * more right after the run in progress (whose snapshot of the work may predate the nudge).
+   * Nudges that arrive during one run collapse into one rerun.
+   */
+  runSoon(name: string): void {
+    if (this.#stopped) return;
+    const current = this.#inProgress.get(name);
+    if (current) {
+      current.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.#inProgress.set(name, state);
+    void (async () => {
+      do {
+        state.again = false;
+        await this.runNow(name);
+      } while (state.again && !this.#stopped);
+      this.#inProgress.delete(name);
+    })();
+  }
+
   /** Stops ticking and waits for runs in progress. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     for (const task of this.#tasks) await task.stop();
     await Promise.allSettled([...this.#running]);
   }

@@ -26,19 +26,23 @@ export function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, LOG_LEVEL: 'info', ...extra };
 }
 
-/** Starts `node bot/main.ts` and waits for its "listening" log line. */
-export function startService(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['bot/main.ts'], { cwd: ROOT, env: childEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node bot/main.ts` and waits until it is ready: its "listening" log line, or for
+ * `--role worker` (which serves no HTTP; `port` is 0) its "worker started" line.
+ */
+export function startService(env: NodeJS.ProcessEnv, timeoutMs = 30_000, role: 'all' | 'web' | 'worker' = 'all'): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['bot/main.ts', '--role', role], { cwd: ROOT, env: childEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = role === 'worker' ? '"msg":"worker started"' : '"msg":"listening"';
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`service (${role}) did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk;
-      const listening = output.split('\n').find((line) => line.includes('"msg":"listening"'));
-      if (!listening) return;
+      const line = output.split('\n').find((candidate) => candidate.includes(ready));
+      if (!line) return;
       clearTimeout(timer);
       resolve({
-        port: JSON.parse(listening).port,
+        port: JSON.parse(line).port ?? 0,
         child,
         output: () => output,
         stop(signal = 'SIGTERM') {
@@ -54,7 +58,7 @@ export function startService(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promis
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`service exited with ${code} before listening:\n${output}`));
+      reject(new Error(`service (${role}) exited with ${code} before it was ready:\n${output}`));
     });
   });
 }
