@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../bot/logger.ts';
 import type { Config } from '../../bot/config.ts';
-import { createApp } from '../../ingest/app.ts';
+import { createApp, type AppDependencies } from '../../ingest/app.ts';
 import { createIngestDependencies } from '../../ingest/ingest-dependencies.ts';
 import { createHttpMetrics, type HttpMetrics } from '../../ingest/metrics.ts';
 import { startHttpServer, type HttpServer } from '../../ingest/server.ts';
@@ -23,7 +23,7 @@ export const TEST_INGEST_CONFIG: Config['ingest'] = { rateLimitBurst: 6, rateLim
 export async function startTestApp(
   db: TestDatabase,
   ingestConfig: Partial<Config['ingest']> = {},
-  hooks: { onSnapshotStored?: (instanceId: string) => void } = {},
+  hooks: { onSnapshotStored?: (instanceId: string) => void; chatWebhooks?: AppDependencies['chatWebhooks'] } = {},
 ): Promise<RunningApp> {
   const logs: string[] = [];
   const logger: Logger = createLogger({
@@ -37,8 +37,9 @@ export async function startTestApp(
   });
   let now: Date | undefined;
   const metrics = createHttpMetrics();
-  const ingest = { ...(await createIngestDependencies(db.database.orm, { ...TEST_INGEST_CONFIG, ...ingestConfig })), ...hooks };
-  const app = createApp({ orm: db.database.orm, logger, metrics, ingest, clock: () => now ?? new Date() });
+  const { chatWebhooks, ...ingestHooks } = hooks;
+  const ingest = { ...(await createIngestDependencies(db.database.orm, { ...TEST_INGEST_CONFIG, ...ingestConfig })), ...ingestHooks };
+  const app = createApp({ orm: db.database.orm, logger, metrics, ingest, clock: () => now ?? new Date(), chatWebhooks });
   const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   return {
     base: `http://127.0.0.1:${server.port}`,

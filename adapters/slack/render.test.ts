@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { alertMessage } from '../../bot/messages/alert-message.ts';
+import { code, message, note, text } from '../../bot/messages/chat-message.ts';
+import { escapeSlackText, renderAlert, renderChatMessage } from './render.ts';
+
+const NASTY = '<!channel> *bold* _italic_ ~strike~ `code` & <@U0BOB> <https://evil.example|click>';
+
+/** Every text object of the rendered blocks. */
+function texts(blocks: unknown[]): { type: string; text: string }[] {
+  return JSON.stringify(blocks).match(/\{"type":"(?:plain_text|mrkdwn)","text":"(?:[^"\\]|\\.)*"/g)!.map((json) => JSON.parse(`${json}}`));
+}
+
+describe('Slack rendering', () => {
+  it('escapes the three characters Slack reserves', () => {
+    expect(escapeSlackText('a < b > c & <!channel>')).toBe('a &lt; b &gt; c &amp; &lt;!channel&gt;');
+  });
+
+  it('renders an alert about anything a user or an agent named as plain text, escaped, with its buttons', () => {
+    const rendered = renderAlert(alertMessage({ eventId: 'e1', instanceName: 'my-vps', kind: 'cron-failed', summary: `job ${NASTY} failed`, openedAt: new Date('2026-11-21T12:00:00Z') }));
+    const all = texts(rendered.blocks);
+    expect(all.filter((t) => t.text.includes('bold'))).toEqual([{ type: 'plain_text', text: `job ${escapeSlackText(NASTY)} failed` }]);
+    for (const t of all) {
+      expect(t.type).toBe('plain_text');
+      expect(t.text).not.toMatch(/[<>]/);
+    }
+    expect(rendered.text).not.toMatch(/[<>]/);
+    expect(rendered.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: 'deepclaw_ack', value: 'e1' }, { action_id: 'deepclaw_mute_1h' }, { action_id: 'deepclaw_mute_24h' }] });
+  });
+
+  it('renders a command reply with user text as plain text and code as an escaped fence', () => {
+    const rendered = renderChatMessage(message(`Status of ${NASTY}`, text(NASTY), code('cat > ~/token && echo `ok`'), note(NASTY)));
+    const all = texts(rendered.blocks);
+    expect(all.filter((t) => t.type === 'mrkdwn')).toEqual([{ type: 'mrkdwn', text: "```cat &gt; ~/token &amp;&amp; echo 'ok'```" }]);
+    for (const t of all.filter((t) => t.type === 'plain_text')) expect(t.text).not.toMatch(/[<>]/);
+    expect(rendered.text).not.toMatch(/[<>]/);
+  });
+
+  it('keeps within Block Kit limits', () => {
+    const rendered = renderChatMessage(message('x'.repeat(500), text('y'.repeat(5000))));
+    expect((rendered.blocks[0] as { text: { text: string } }).text.text).toHaveLength(150);
+    expect((rendered.blocks[1] as { text: { text: string } }).text.text).toHaveLength(3000);
+  });
+});

@@ -1,0 +1,347 @@
+/**
+ * Slack end to end: signed requests into the running Koa app, through the real Bolt SDK, to the
+ * command core and the database; Slack's side is a fake Web API on loopback that records every
+ * call, and nock refuses any other network.
+ */
+import { Writable } from 'node:stream';
+import nock from 'nock';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createChatPlatforms, type ChatPlatforms } from '../../adapters/chat-platforms.ts';
+import { signSlackRequest } from '../../adapters/slack/verify-signature.ts';
+import { DeliveryError } from '../../bot/chat/chat-adapter.ts';
+import { loadConfig } from '../../bot/config.ts';
+import { evaluateStale } from '../../bot/events/evaluate-stale.ts';
+import { createLogger } from '../../bot/logger.ts';
+import { deliverDue } from '../../bot/notifications/deliver.ts';
+import { deliverRotationFollowUps } from '../../bot/tokens/rotation-follow-ups.ts';
+import { cli } from '../support/cli.ts';
+import { describeStorage } from '../support/databases.ts';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
+import { startTestApp, type RunningApp } from '../support/ingest-app.ts';
+import { buildSnapshot } from '../support/snapshot-factory.ts';
+
+const SIGNING_SECRET = 'e3b0c44298fc1c149afbf4c8996fb924';
+const BOT_TOKEN = 'xoxb-1111-2222-testbottoken';
+const TEAM = 'T0TEAM';
+const TOKEN = /dcs_[0-9A-Za-z]{49}/;
+
+/** Slack people: a workspace admin, an ordinary member, and a member named in DEEPCLAW_ADMINS. */
+const BOB = { id: 'U0BOB', name: 'bob' };
+const MALLORY = { id: 'U0MALLORY', name: 'mallory' };
+const CAROL = { id: 'U0CAROL', name: 'carol' };
+
+describeStorage('Slack end to end', (db) => {
+  let slack: FakeSlack;
+  let platforms: ChatPlatforms;
+  let app: RunningApp;
+  let now = new Date();
+  let channels = 0;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    slack = await startFakeSlack();
+    slack.admins.add(BOB.id);
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      DEEPCLAW_ADMINS: `slack:${CAROL.id}`,
+      DEEPCLAW_PUBLIC_URL: 'https://deepclaw.example.com',
+    });
+    const logger = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(chunk, _encoding, done) {
+          logs.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    platforms = await createChatPlatforms({ config, logger, orm: db().database.orm, clock: () => now, agentSha256: async () => 'cd'.repeat(32) });
+    app = await startTestApp(db(), {}, { chatWebhooks: platforms.webhooks });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await platforms?.stop();
+    await slack?.close();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
+
+  /** POSTs a signed Slack request (signature by default valid for `now`), then waits for the listener. */
+  async function sendSigned(rawBody: string, contentType: string, options: { secret?: string; timestamp?: number; signature?: string } = {}) {
+    const timestamp = options.timestamp ?? Math.floor(now.getTime() / 1000);
+    const signature = options.signature ?? signSlackRequest(options.secret ?? SIGNING_SECRET, timestamp, rawBody);
+    const response = await fetch(`${app.base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+      body: rawBody,
+    });
+    await platforms.settled();
+    return { status: response.status, body: await response.text(), signature, timestamp };
+  }
+
+  /** A `/deepclaw …` slash command as Slack sends it; returns its response_url id too. */
+  function slashCommand(user: { id: string; name: string }, channel: string, text: string) {
+    const responseUrl = slack.responseUrl();
+    const rawBody = new URLSearchParams({
+      token: 'legacy-verification-token',
+      team_id: TEAM,
+      team_domain: 'acme',
+      channel_id: channel,
+      channel_name: 'ops',
+      user_id: user.id,
+      user_name: user.name,
+      command: '/deepclaw',
+      text,
+      api_app_id: 'A0DEEPCLAW',
+      response_url: responseUrl,
+      trigger_id: '1.2.3',
+    }).toString();
+    return { rawBody, responseId: responseUrl.split('/').pop()! };
+  }
+
+  async function command(user: { id: string; name: string }, channel: string, text: string) {
+    const { rawBody, responseId } = slashCommand(user, channel, text);
+    const answer = await sendSigned(rawBody, 'application/x-www-form-urlencoded');
+    return { ...answer, responses: slack.responses.filter((r) => r.id === responseId).map((r) => r.body) };
+  }
+
+  /** Everything a response or an API call would show a person, as one string. */
+  const shown = (value: unknown) => JSON.stringify(value);
+
+  async function linkedChannel(): Promise<string> {
+    const channel = `C0OPS${++channels}`;
+    const workspace = `acme-${channels}`;
+    await cli(['workspace', 'create', workspace], { env: { DATABASE_URL: db().url } });
+    const { code } = (await cli(['link-code', '--workspace', workspace, '--json'], { env: { DATABASE_URL: db().url } })).json<{ code: string }>();
+    now = new Date();
+    // Each test is its own Slack team, so links do not move between tests.
+    await sql(`delete from chat_link where platform = 'slack'`);
+    const linked = await command(BOB, channel, `link ${code}`);
+    expect(linked.responses).toEqual([expect.objectContaining({ response_type: 'in_channel' })]);
+    return channel;
+  }
+
+  async function push(token: string, sentAt: Date) {
+    app.setNow(sentAt);
+    const response = await fetch(`${app.base}/v1/snapshots`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(buildSnapshot({ sentAt, seq: sentAt.getTime() })),
+    });
+    return response.status;
+  }
+
+  it('lets no request leave loopback', async () => {
+    await expect(fetch('https://slack.com/api/auth.test')).rejects.toThrow();
+  });
+
+  it('answers a signed slash command through response_url, privately', async () => {
+    const channel = await linkedChannel();
+    const answer = await command(MALLORY, channel, 'help');
+    expect(answer.status).toBe(200);
+    expect(answer.responses).toEqual([expect.objectContaining({ response_type: 'ephemeral' })]);
+    expect(shown(answer.responses)).toContain('/deepclaw rotate-token &lt;instance&gt; [--grace 15m]');
+    expect(slack.calls('users.info').map((c) => c.args.user)).toContain(MALLORY.id);
+    expect(slack.calls('users.info').every((c) => c.token === BOT_TOKEN)).toBe(true);
+  });
+
+  it('refuses forged, stale and replayed signatures with 401, and does nothing', async () => {
+    const channel = await linkedChannel();
+    const before = { responses: slack.responses.length, api: slack.apiCalls.length, audit: await sql('select count(*)::int as n from audit_log') };
+    const forged = slashCommand(BOB, channel, 'add forged-vps');
+    expect((await sendSigned(forged.rawBody, 'application/x-www-form-urlencoded', { secret: 'not-the-signing-secret-00000000' })).status).toBe(401);
+    const stale = slashCommand(BOB, channel, 'add stale-vps');
+    expect((await sendSigned(stale.rawBody, 'application/x-www-form-urlencoded', { timestamp: Math.floor(now.getTime() / 1000) - 6 * 60 })).status).toBe(401);
+    const unsigned = await fetch(`${app.base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: forged.rawBody });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toEqual({ error: 'invalid_signature', message: 'the Slack signature is missing, stale or wrong' });
+    expect({ responses: slack.responses.length, api: slack.apiCalls.length, audit: await sql('select count(*)::int as n from audit_log') }).toEqual(before);
+    expect(await sql(`select name from instance where name in ('forged-vps', 'stale-vps')`)).toEqual([]);
+
+    const genuine = slashCommand(BOB, channel, 'add replayed-vps');
+    const first = await sendSigned(genuine.rawBody, 'application/x-www-form-urlencoded');
+    expect(first.status).toBe(200);
+    const replay = await sendSigned(genuine.rawBody, 'application/x-www-form-urlencoded', { timestamp: first.timestamp, signature: first.signature });
+    expect(replay.status).toBe(401);
+    expect(JSON.parse(replay.body)).toMatchObject({ error: 'replayed_request' });
+    expect(slack.responses.filter((r) => r.id === genuine.responseId)).toHaveLength(2); // the token privately, the note publicly: once
+    expect(await sql(`select count(*)::int as n from instance where name = 'replayed-vps'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('refuses a non-admin rotate-token and leaves the token working', async () => {
+    const channel = await linkedChannel();
+    const added = await command(BOB, channel, 'add vps-quiet');
+    const token = shown(added.responses).match(TOKEN)![0];
+    const refused = await command(MALLORY, channel, 'rotate-token vps-quiet');
+    expect(refused.responses).toEqual([expect.objectContaining({ response_type: 'ephemeral' })]);
+    expect(shown(refused.responses)).toContain('Sorry, only DeepClaw admins can rotate sync tokens');
+    expect(await push(token, new Date())).toBe(202);
+  });
+
+  it('rotates for an admin: the token only in the ephemeral reply, the old one refused, a follow-up after the new one syncs', async () => {
+    const channel = await linkedChannel();
+    const added = await command(BOB, channel, 'add vps-rotate');
+    const oldToken = shown(added.responses.find((r) => r.response_type === 'ephemeral')).match(TOKEN)![0];
+    expect(shown(added.responses.find((r) => r.response_type === 'in_channel'))).not.toMatch(/dcs_/);
+    expect(shown(added.responses)).toContain('curl -fsSLO https://deepclaw.example.com/agent/deepclaw-agent.mjs');
+
+    const callsBefore = slack.apiCalls.length;
+    const rotated = await command(BOB, channel, 'rotate-token vps-rotate');
+    const [privately, publicly] = rotated.responses;
+    expect(privately).toMatchObject({ response_type: 'ephemeral' });
+    const newToken = shown(privately).match(TOKEN)![0];
+    expect(newToken).not.toBe(oldToken);
+    expect(publicly).toMatchObject({ response_type: 'in_channel' });
+    expect(shown(publicly)).toContain('Sync token of vps-rotate rotated by bob');
+    expect(shown(publicly)).not.toContain(newToken);
+    // Nothing that reached Slack besides the ephemeral reply carries the token.
+    expect(shown(slack.apiCalls.slice(callsBefore))).not.toContain(newToken);
+    expect(logs.join('')).not.toContain(newToken);
+
+    expect(await push(oldToken, new Date())).toBe(401);
+    expect(await deliverRotationFollowUps(db().database.orm.em.fork(), platforms.adapters, new Date())).toMatchObject({ synced: 0 });
+    expect(await push(newToken, new Date())).toBe(202);
+    expect(await deliverRotationFollowUps(db().database.orm.em.fork(), platforms.adapters, new Date())).toMatchObject({ synced: 1 });
+    const followUp = slack.calls('chat.postMessage').at(-1)!;
+    expect(followUp.args.channel).toBe(channel);
+    expect(followUp.args.text).toMatch(/^✅ vps-rotate synced with its new token at \d\d:\d\d UTC/);
+  });
+
+  it('posts a stale alert with buttons to the subscribed channel and edits it in place on recovery', async () => {
+    const channel = await linkedChannel();
+    const added = await command(BOB, channel, 'add vps-stale');
+    const token = shown(added.responses).match(TOKEN)![0];
+    const start = new Date();
+    expect(await push(token, start)).toBe(202);
+    const em = () => db().database.orm.em.fork();
+    const pool = await db().database.orm.em.getConnection().getNativeClient();
+    const adapters = new Map([['slack', platforms.adapters.get('slack')!]]);
+
+    const quietAt = new Date(start.getTime() + 20 * 60_000);
+    await evaluateStale(em(), quietAt, {});
+    await deliverDue(pool, adapters, quietAt);
+    const alert = slack.calls('chat.postMessage').find((c) => c.args.channel === channel && String(c.args.text).includes('vps-stale: stopped syncing'))!;
+    expect(alert).toBeDefined();
+    const buttons = alert.args.blocks.find((b: any) => b.type === 'actions').elements;
+    expect(buttons.map((b: any) => [b.action_id, b.text.text])).toEqual([
+      ['deepclaw_ack', 'Ack'],
+      ['deepclaw_mute_1h', 'Mute 1h'],
+      ['deepclaw_mute_24h', 'Mute 24h'],
+    ]);
+
+    const backAt = new Date(start.getTime() + 25 * 60_000);
+    expect(await push(token, backAt)).toBe(202);
+    await evaluateStale(em(), backAt, {});
+    await deliverDue(pool, adapters, backAt);
+    const postedTs = alert ? slack.calls('chat.update').find((c) => c.args.channel === channel) : undefined;
+    expect(postedTs?.args.text).toContain('vps-stale: stopped syncing — resolved');
+    const reply = slack.calls('chat.postMessage').find((c) => c.args.channel === channel && c.args.thread_ts === postedTs?.args.ts);
+    expect(reply?.args.text).toMatch(/^Resolved: /);
+  });
+
+  it('acks and mutes from the alert buttons, with the same authorization', async () => {
+    const channel = await linkedChannel();
+    await command(BOB, channel, 'add vps-buttons');
+    const [instance] = await sql<{ id: string }>(`select id from instance where name = 'vps-buttons'`);
+    const [event] = await sql<{ id: string }>(
+      `insert into event (id, instance_id, kind, key, state, summary, details, opened_at) values (gen_random_uuid(), ?, 'stale', 'agent', 'open', 'quiet', '{}', now()) returning id`,
+      [instance!.id],
+    );
+    const click = (user: { id: string; name: string }, actionId: string) => {
+      const payload = {
+        type: 'block_actions',
+        team: { id: TEAM, domain: 'acme' },
+        user: { id: user.id, username: user.name, name: user.name, team_id: TEAM },
+        api_app_id: 'A0DEEPCLAW',
+        token: 'legacy-verification-token',
+        trigger_id: '1.2.3',
+        channel: { id: channel, name: 'ops' },
+        message: { type: 'message', ts: '1795000000.000100', text: 'alert' },
+        container: { type: 'message', message_ts: '1795000000.000100', channel_id: channel },
+        response_url: slack.responseUrl(),
+        actions: [{ type: 'button', action_id: actionId, block_id: 'deepclaw_alert_actions', value: event!.id, text: { type: 'plain_text', text: 'x' }, action_ts: '1795000001.0' }],
+      };
+      return sendSigned(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    };
+    const mutedUntil = async () => (await sql<{ muted_until: string | null }>(`select muted_until from instance where name = 'vps-buttons'`))[0]!.muted_until;
+
+    expect((await click(MALLORY, 'deepclaw_mute_1h')).status).toBe(200);
+    expect(shown(slack.responses.at(-1))).toContain('Sorry, only DeepClaw admins can mute alerts');
+    expect(await mutedUntil()).toBeNull();
+
+    await click(CAROL, 'deepclaw_mute_1h');
+    expect(new Date((await mutedUntil())!).getTime()).toBe(now.getTime() + 3_600_000);
+    const note = slack.calls('chat.postMessage').at(-1)!;
+    expect(note.args).toMatchObject({ channel, thread_ts: '1795000000.000100' });
+    expect(note.args.text).toContain('carol muted alerts for vps-buttons for 1h');
+
+    await click(MALLORY, 'deepclaw_ack');
+    expect(await sql(`select state, acked_by from event where id = ?`, [event!.id])).toEqual([{ state: 'acked', acked_by: `slack:${MALLORY.id}` }]);
+  });
+
+  it('reports a 429 from Slack to the outbox as retry-after', async () => {
+    slack.failNext.set('chat.postMessage', [{ status: 429, retryAfterSeconds: 17 }]);
+    const failure = await platforms.adapters
+      .get('slack')!
+      .post('C0ANY', { title: 't', severity: 'info', summary: 's', fields: [], actions: [] })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DeliveryError);
+    expect(failure).toMatchObject({ kind: 'retry-after', retryAfterSeconds: 17 });
+    slack.failNext.set('chat.postMessage', [{ error: 'channel_not_found' }]);
+    await expect(platforms.adapters.get('slack')!.post('C0GONE', { title: 't', severity: 'info', summary: 's', fields: [], actions: [] })).rejects.toMatchObject({
+      kind: 'permanent',
+      message: 'chat.postMessage: Slack said channel_not_found',
+    });
+  });
+
+  it('shows model names and reasons with markup characters as typed, never as markup or mentions', async () => {
+    const channel = await linkedChannel();
+    const added = await command(BOB, channel, 'add vps-escape');
+    const token = shown(added.responses).match(TOKEN)![0];
+    // Model names may hold anything but spaces; cron job names anything at all.
+    const nastyModel = 'evil/<!channel>*bold*_it_`tick`&<@U0BOB>';
+    const nastyJob = '<!here> *nightly* `backup` & <https://evil.example|click>';
+    const sentAt = new Date();
+    app.setNow(sentAt);
+    const base = buildSnapshot({ sentAt, seq: sentAt.getTime(), models: [nastyModel], cronJobs: 1 });
+    const snapshot = { ...base, cron: [{ ...base.cron[0]!, name: nastyJob, lastStatus: 'error' as const, lastErrorReason: 'rate_limit', consecutiveErrors: 3 }] };
+    const response = await fetch(`${app.base}/v1/snapshots`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(snapshot),
+    });
+    expect(response.status).toBe(202);
+    const cost = await command(MALLORY, channel, 'cost vps-escape 1');
+    const texts = collectTexts(cost.responses[0]);
+    const modelLine = texts.find((t) => t.text.includes('evil/'))!;
+    expect(modelLine).toMatchObject({ type: 'plain_text' });
+    expect(modelLine.text).toContain('evil/&lt;!channel&gt;*bold*_it_`tick`&amp;&lt;@U0BOB&gt;');
+    for (const t of texts) expect(t.text).not.toMatch(/<[!@#h]/);
+
+    const status = await command(MALLORY, channel, 'status vps-escape');
+    const statusTexts = collectTexts(status.responses[0]);
+    const jobLine = statusTexts.find((t) => t.text.includes('nightly'))!;
+    expect(jobLine).toMatchObject({ type: 'plain_text' });
+    expect(jobLine.text).toContain('&lt;!here&gt; *nightly* `backup` &amp; &lt;https://evil.example|click&gt;: error (rate_limit), 3 in a row');
+    for (const t of statusTexts) expect(t.text).not.toMatch(/<[!@#h]/);
+    expect(status.responses[0]!.text).not.toMatch(/<[!@#h]/);
+  });
+});
+
+/** Every text object in a Slack payload (blocks, fields, context), with its type. */
+function collectTexts(value: unknown, found: { type: string; text: string }[] = []): { type: string; text: string }[] {
+  if (Array.isArray(value)) value.forEach((item) => collectTexts(item, found));
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if ((record.type === 'plain_text' || record.type === 'mrkdwn') && typeof record.text === 'string') found.push({ type: record.type, text: record.text });
+    else Object.values(record).forEach((item) => collectTexts(item, found));
+  }
+  return found;
+}
