@@ -27,7 +27,36 @@ describe('configuration', () => {
       webProcesses: 1,
       events: { tickSeconds: 5, staleGraceSeconds: undefined, reminderEverySeconds: undefined },
       logLevel: 'info',
+      publicUrl: 'http://127.0.0.1:3000',
+      chatAdmins: new Set(),
+      slack: undefined,
     });
+  });
+
+  it('reads Slack in HTTP mode, Socket Mode, and the chat admin allowlist', () => {
+    const http = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924', DEEPCLAW_PUBLIC_URL: 'https://deepclaw.example.com/' }, '/srv');
+    expect(http.slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: 'e3b0c44298fc1c149afbf4c8996fb924', appToken: undefined, apiUrl: 'https://slack.com/api/' });
+    expect(http.publicUrl).toBe('https://deepclaw.example.com');
+    const socket = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A1-abc', SLACK_API_URL: 'http://127.0.0.1:9/api' }, '/srv');
+    expect(socket.slack).toMatchObject({ appToken: 'xapp-1-A1-abc', apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(loadConfig({ DEEPCLAW_ADMINS: 'slack:U0123ABC, discord:80351110224678912' }, '/srv').chatAdmins).toEqual(new Set(['slack:U0123ABC', 'discord:80351110224678912']));
+  });
+
+  it('refuses incomplete or mistyped Slack settings without echoing a secret', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).toEqual([
+      'SLACK_SIGNING_SECRET: needed with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+    expect(problemsOf({ SLACK_SIGNING_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924' })).toEqual([
+      'SLACK_BOT_TOKEN: needed with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (the bot posts with it)',
+    ]);
+    const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_APP_TOKEN: 'secret-app-token' });
+    expect(problems).toEqual([
+      'SLACK_BOT_TOKEN: expected a bot token starting with xoxb- (OAuth & Permissions in the Slack app settings)',
+      'SLACK_APP_TOKEN: expected an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)',
+    ]);
+    expect(problemsOf({ DEEPCLAW_ADMINS: 'U0123ABC' })).toEqual([
+      'DEEPCLAW_ADMINS: "U0123ABC" is not platform:userId (like slack:U0123ABC or discord:80351110224678912); platforms: slack, discord, telegram, console (got "U0123ABC")',
+    ]);
   });
 
   it('reads every variable', () => {
