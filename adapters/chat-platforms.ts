@@ -7,7 +7,7 @@
 import { userInfo } from 'node:os';
 import { agentBundleSha256 } from '../bot/agent-bundle.ts';
 import type { ChatAdapter } from '../bot/chat/chat-adapter.ts';
-import { isFirstSighting } from '../bot/chat/inbound-replay-guard.ts';
+import { replayGuard } from '../bot/chat/inbound-replay-guard.ts';
 import { runAlertAction, runCommand, type CommandDependencies } from '../bot/commands/command-core.ts';
 import type { Config } from '../bot/config.ts';
 import type { Logger } from '../bot/logger.ts';
@@ -51,7 +51,7 @@ export async function createChatPlatforms(input: { config: Config; logger: Logge
       logger,
       clock,
       commands: { run: (request) => runCommand(deps, request), runAction: (request) => runAlertAction(deps, request) },
-      isFirstSighting: (signature, now) => isFirstSighting(orm.em.fork(), 'slack', signature, now, SIGNATURE_WINDOW_SECONDS),
+      isFirstSighting: replayGuard(orm, 'slack', SIGNATURE_WINDOW_SECONDS),
     });
     adapters.set('slack', slack.adapter);
     if (slack.httpHandler) webhooks.push({ path: '/slack/events', handler: slack.httpHandler });

@@ -6,6 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
+import type { Orm } from '../storage/orm.ts';
 
 /**
  * True the first time `signature` is presented within `windowSeconds`; false for a replay. Rows
@@ -19,4 +20,9 @@ export async function isFirstSighting(em: EntityManager, platform: string, signa
     [new Date(now.getTime() - 2 * windowSeconds * 1000), key, now],
   );
   return rows.length === 1;
+}
+
+/** The guard as adapters use it: one platform, its signature window, a fresh unit of work per request. */
+export function replayGuard(orm: Orm, platform: string, windowSeconds: number): (signature: string, now: Date) => Promise<boolean> {
+  return (signature, now) => isFirstSighting(orm.em.fork(), platform, signature, now, windowSeconds);
 }
