@@ -57,8 +57,3 @@ export async function unsubscribeChannel(em: EntityManager, input: { workspace: 
     return true;
   });
 }
-
-/** The channel's subscription, if any (for status lines like "this channel receives: stale"). */
-export async function channelSubscription(em: EntityManager, workspace: Workspace, channel: ChannelAddress): Promise<Subscription | null> {
-  return em.findOne(Subscription, { workspace, platform: channel.platform, channelId: channel.channelId });
-}

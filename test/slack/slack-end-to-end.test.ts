@@ -175,6 +175,15 @@ describeStorage('Slack end to end', (db) => {
     expect(await sql(`select count(*)::int as n from instance where name = 'replayed-vps'`)).toEqual([{ n: 1 }]);
   });
 
+  it("answers Slack's URL verification and SSL check, signed like everything else", async () => {
+    const challenge = await sendSigned(JSON.stringify({ type: 'url_verification', token: 'legacy', challenge: 'c-123' }), 'application/json');
+    expect(challenge).toMatchObject({ status: 200 });
+    expect(JSON.parse(challenge.body)).toEqual({ challenge: 'c-123' });
+    expect(await sendSigned('ssl_check=1&token=legacy', 'application/x-www-form-urlencoded')).toMatchObject({ status: 200, body: '' });
+    const forged = await sendSigned(JSON.stringify({ type: 'url_verification', challenge: 'c-124' }), 'application/json', { secret: 'wrong-secret-000000000000000000' });
+    expect(forged.status).toBe(401);
+  });
+
   it('refuses a non-admin rotate-token and leaves the token working', async () => {
     const channel = await linkedChannel();
     const added = await command(BOB, channel, 'add vps-quiet');
