@@ -22,6 +22,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { createScratchDatabase } from './support/scratch-database.ts';
 import { generateSyncToken, hashSyncToken, visibleIdOf } from '../bot/tokens/sync-token-format.ts';
 import { buildSnapshot, MODELS } from '../test/support/snapshot-factory.ts';
 
@@ -37,12 +38,8 @@ const { values: flags } = parseArgs({
 const durationSeconds = Number(flags.duration);
 const connections = Number(flags.connections);
 const instanceCount = Number(flags.instances);
-const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const benchDatabase = `deepclaw_bench_${process.pid}`;
-const databaseUrl = withDatabase(serverUrl, benchDatabase);
-
-await admin(`create database "${benchDatabase}"`);
+const scratch = await createScratchDatabase('deepclaw_bench');
+const databaseUrl = scratch.url;
 let server: ChildProcess | undefined;
 try {
   const bodies = await prepareFleet();
@@ -86,7 +83,7 @@ try {
   );
 } finally {
   if (server) await stop(server);
-  await admin(`drop database if exists "${benchDatabase}" with (force)`);
+  await scratch.drop();
 }
 
 interface Fleet {
@@ -289,20 +286,4 @@ function stop(child: ChildProcess): Promise<void> {
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }

@@ -4,10 +4,11 @@
  * change, each in one transaction with its notifications. Stale is evaluated fleet-wide
  * (evaluate-stale.ts) because it is about the absence of snapshots.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueNotifications } from '../notifications/enqueue.ts';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
-import { applyDecisions, openEventsByInstance, type EventChange } from './event-store.ts';
+import { applyDecisions, openEventsByInstance, refreshDetails, type DetailsRefresh, type EventChange } from './event-store.ts';
 import { loadInstanceFacts, type InstanceFacts } from './instance-facts.ts';
 import { decideCostDrift, DEFAULT_COST_DRIFT, type CostDriftThresholds } from './rules/cost-drift.ts';
 import { decideCronFailed } from './rules/cron-failed.ts';
@@ -32,26 +33,65 @@ const KINDS: InstanceKind[] = ['gateway-down', 'cron-failed', 'cron-missed', 'co
 /** Instances per round of queries: large enough to amortise them, small enough to keep rows in hand few. */
 const BATCH = 500;
 
-/** Thresholds are read with the facts, so `deepclaw threshold set` applies at the next evaluation. */
-export async function evaluateInstances(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<EventChange[]> {
+export interface EvaluationScope {
+  /**
+   * The instances whose usage rules (cost-drift, error-spike) run as well; default: all. Usage
+   * is most of what a tick reads, and it only changes when a snapshot arrives, so the scheduler
+   * passes the instances that synced and those with an open usage event.
+   */
+  withUsage?: ReadonlySet<string>;
+}
+
+/**
+ * Thresholds are read with the facts, so `deepclaw threshold set` applies at the next evaluation.
+ * Opens and resolves are written per instance, each with its notifications in one transaction;
+ * fresh figures for events that stay open go out in one statement per batch, and only where they
+ * changed.
+ */
+export async function evaluateInstances(em: EntityManager, instanceIds: readonly string[], now: Date, scope: EvaluationScope = {}): Promise<EventChange[]> {
   const changes: EventChange[] = [];
   for (let start = 0; start < instanceIds.length; start += BATCH) {
     const batch = instanceIds.slice(start, start + BATCH);
-    const [facts, open, overrides] = [await loadInstanceFacts(em, batch, now), await openEventsByInstance(em, batch), await overridesForInstances(em, batch)];
+    const withUsage = scope.withUsage ? batch.filter((id) => scope.withUsage!.has(id)) : batch;
+    const facts = await loadInstanceFacts(em, batch, now, withUsage);
+    const open = await openEventsByInstance(em, batch);
+    const overrides = await overridesForInstances(em, batch);
+    const refreshes: DetailsRefresh[] = [];
     for (const [instanceId, instanceFacts] of facts) {
-      const decisions = decideInstance(instanceFacts, open.get(instanceId) ?? new Map(), now, thresholdsFrom(overrides.get(instanceId) ?? new Map()));
+      const openOfInstance = open.get(instanceId) ?? new Map<EventKind, OpenEvents>();
+      const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholdsFrom(overrides.get(instanceId) ?? new Map()));
       if (!decisions) continue;
+      let transitions = false;
+      for (const kind of KINDS) {
+        for (const decision of decisions[kind]) {
+          if (decision.action !== 'keep') transitions = true;
+          else if (decision.details && !sameFigures(openOfInstance.get(kind)?.get(decision.key)?.details, decision.details)) {
+            refreshes.push({ instanceId, kind, key: decision.key, details: decision.details });
+          }
+        }
+      }
+      if (!transitions) continue;
       changes.push(
         ...(await em.transactional(async (tx) => {
           const applied: EventChange[] = [];
-          for (const kind of KINDS) applied.push(...(await applyDecisions(tx, instanceId, kind, decisions[kind], now)));
+          for (const kind of KINDS) {
+            applied.push(...(await applyDecisions(tx, instanceId, kind, decisions[kind].filter((d) => d.action !== 'keep'), now)));
+          }
           await enqueueNotifications(tx, applied, now);
           return applied;
         })),
       );
     }
+    await refreshDetails(em, refreshes);
   }
   return changes;
+}
+
+/** Whether the stored figures already say what the rule found (the flapping mark aside). */
+function sameFigures(stored: Record<string, unknown> | undefined, fresh: Record<string, unknown>): boolean {
+  if (!stored) return false;
+  const { flapping: _flapping, flappingSince: _since, ...figures } = stored;
+  return isDeepStrictEqual(figures, fresh);
 }
 
 /** The decisions of every kind for one instance, or undefined when nothing is to be written. */
@@ -68,8 +108,9 @@ export function decideInstance(
     'gateway-down': decideGatewayDown({ gateway: facts.gateway }, openOf('gateway-down')),
     'cron-failed': decideCronFailed(facts.cron, openOf('cron-failed')),
     'cron-missed': decideCronMissed(facts.cron, openOf('cron-missed'), now, thresholds.cronMissed),
-    'cost-drift': decideCostDrift({ spend: facts.spend, historySince: facts.historySince }, openOf('cost-drift'), now, thresholds.costDrift),
-    'error-spike': decideErrorSpike(facts.calls, openOf('error-spike'), now, thresholds.errorSpike),
+    // Without usage read this time, the usage events stay exactly as they are.
+    'cost-drift': facts.usageLoaded ? decideCostDrift({ spend: facts.spend, historySince: facts.historySince }, openOf('cost-drift'), now, thresholds.costDrift) : [],
+    'error-spike': facts.usageLoaded ? decideErrorSpike(facts.calls, openOf('error-spike'), now, thresholds.errorSpike) : [],
     security: decideSecurity(facts.security, openOf('security')),
   };
   const writesSomething = Object.values(decisions).some((list) => list.some((d) => d.action !== 'keep' || d.details !== undefined));

@@ -26,16 +26,14 @@ export async function evaluateStale(em: EntityManager, now: Date, thresholds: St
   const candidates = await em.execute<Candidate[]>(
     `with fleet as (
        select s.instance_id, s.last_seen_at, s.agent_interval_seconds as interval_seconds, i.paused_at is not null as paused,
-              g.value as grace_override,
-              s.last_seen_at + make_interval(secs => s.agent_interval_seconds + coalesce(g.value, ?::float8, greatest(s.agent_interval_seconds, 300))) as stale_after,
+              coalesce(own.value, shared.value) as grace_override,
+              s.last_seen_at + make_interval(secs => s.agent_interval_seconds + coalesce(own.value, shared.value, ?::float8, greatest(s.agent_interval_seconds, 300))) as stale_after,
               e.opened_at as event_opened_at, e.details as event_details
          from instance_state s
          join instance i on i.id = s.instance_id
-         left join lateral (
-           select t.value from threshold_override t
-            where t.workspace_id = i.workspace_id and t.name = 'stale.grace' and (t.instance_id = i.id or t.instance_id is null)
-            order by t.instance_id nulls last limit 1
-         ) g on true
+         -- A stale.grace threshold of the instance, else of its workspace (hash joins, not a probe per instance).
+         left join threshold_override own on own.instance_id = s.instance_id and own.name = 'stale.grace'
+         left join threshold_override shared on shared.workspace_id = i.workspace_id and shared.instance_id is null and shared.name = 'stale.grace'
          left join event e on e.instance_id = s.instance_id and e.kind = 'stale' and e.state <> 'resolved'
         where ?::uuid[] is null or s.instance_id = any(?::uuid[])
      )

@@ -92,6 +92,29 @@ export async function applyDecisions(
   return changes;
 }
 
+/** New figures for an event that stays open (a rule's `keep` with details). */
+export interface DetailsRefresh {
+  instanceId: string;
+  kind: EventKind;
+  key: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Writes fresh figures for many open events in one statement. A flapping mark stays until the
+ * event resolves. Nothing else changes, so no transaction or notification is needed.
+ */
+export async function refreshDetails(em: EntityManager, refreshes: readonly DetailsRefresh[]): Promise<void> {
+  if (refreshes.length === 0) return;
+  await em.execute(
+    `update event e set details = v.details || case when jsonb_exists(e.details, 'flappingSince')
+             then jsonb_build_object('flapping', true, 'flappingSince', e.details->'flappingSince') else '{}'::jsonb end
+       from jsonb_to_recordset(?::jsonb) as v(instance_id uuid, kind text, key text, details jsonb)
+      where e.instance_id = v.instance_id and e.kind = v.kind and e.key = v.key and e.state in ('open', 'acked')`,
+    [JSON.stringify(refreshes.map((r) => ({ instance_id: r.instanceId, kind: r.kind, key: r.key, details: r.details })))],
+  );
+}
+
 export const FLAP_OPENS = 3;
 const FLAP_WINDOW_MS = 3_600_000;
 

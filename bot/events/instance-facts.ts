@@ -24,6 +24,8 @@ export interface InstanceFacts {
   gateway: GatewayFacts['gateway'];
   security?: SecurityFacts;
   cron: CronJobFacts[];
+  /** Whether usage was read (spend, calls, historySince); without it the usage rules do not run. */
+  usageLoaded: boolean;
   spend: HourlySpend[];
   historySince?: Date;
   calls: HourlyCalls[];
@@ -35,7 +37,13 @@ const DAY_MS = 24 * HOUR_MS;
 /** Postgres array literal of ids (uuids hold no comma, quote or brace). */
 const idArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
-export async function loadInstanceFacts(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<Map<string, InstanceFacts>> {
+/** `withUsage`: the instances whose usage to read as well (default: all of them). */
+export async function loadInstanceFacts(
+  em: EntityManager,
+  instanceIds: readonly string[],
+  now: Date,
+  withUsage: readonly string[] = instanceIds,
+): Promise<Map<string, InstanceFacts>> {
   const ids = idArray(instanceIds);
   // The windows the rules use: cost-drift's end with the current hour, error-spike's "last hour"
   // starts an hour before the current one.
@@ -55,6 +63,7 @@ export async function loadInstanceFacts(em: EntityManager, instanceIds: readonly
       paused: state.paused,
       gateway: state.gateway ?? undefined,
       security: state.security ?? undefined,
+      usageLoaded: false,
       cron: [],
       spend: [],
       calls: [],
@@ -76,8 +85,8 @@ export async function loadInstanceFacts(em: EntityManager, instanceIds: readonly
       auto_disabled: boolean;
     }[]
   >(
-    `select instance_id, job_id, name, enabled, schedule, last_run_at, last_status, last_error_reason, next_run_at, consecutive_errors, auto_disabled
-       from cron_job where instance_id = any(?::uuid[]) order by instance_id, job_id`,
+    `select c.instance_id, c.job_id, c.name, c.enabled, c.schedule, c.last_run_at, c.last_status, c.last_error_reason, c.next_run_at, c.consecutive_errors, c.auto_disabled
+       from unnest(?::uuid[]) as x(id) cross join lateral (select * from cron_job where instance_id = x.id order by job_id) c`,
     [ids],
   );
   for (const row of cronRows) {
@@ -95,21 +104,32 @@ export async function loadInstanceFacts(em: EntityManager, instanceIds: readonly
     });
   }
 
+  if (withUsage.length === 0) return facts;
+  const usageIds = idArray(withUsage);
+  for (const id of withUsage) {
+    const instance = facts.get(id);
+    if (instance) instance.usageLoaded = true;
+  }
   // `day`: 0 for the 24 h ending at `end`, 1 for the 24 h before, … (hours are whole, so integer
   // division of the hours between them is exact).
   const usage = await em.execute<
     { instance_id: string; model: string; day: number; cost_usd: number; recent_runs: string; recent_errors: string; base_runs: string; base_errors: string }[]
   >(
-    `select instance_id, model, (extract(epoch from ?::timestamptz - hour)::int / 3600 - 1) / 24 as day,
-            sum(cost_usd) as cost_usd,
-            coalesce(sum(runs) filter (where hour >= ?), 0) as recent_runs,
-            coalesce(sum(errors) filter (where hour >= ?), 0) as recent_errors,
-            coalesce(sum(runs) filter (where hour >= ? and hour < ?), 0) as base_runs,
-            coalesce(sum(errors) filter (where hour >= ? and hour < ?), 0) as base_errors
-       from usage_hourly
-      where instance_id = any(?::uuid[]) and hour >= ? and hour < ?
-      group by instance_id, model, day`,
-    [end, recentStart, recentStart, baselineStart, recentStart, baselineStart, recentStart, ids, new Date(end.getTime() - 8 * DAY_MS), end],
+    // Driven by the id list, summed per instance (a nested loop of index range scans): with a list
+    // of hundreds of ids the planner otherwise misjudges the rows and scans the whole table.
+    `select x.id as instance_id, u.*
+       from unnest(?::uuid[]) as x(id)
+       cross join lateral (
+         select model, (extract(epoch from ?::timestamptz - hour)::int / 3600 - 1) / 24 as day,
+                sum(cost_usd) as cost_usd,
+                coalesce(sum(runs) filter (where hour >= ?), 0) as recent_runs,
+                coalesce(sum(errors) filter (where hour >= ?), 0) as recent_errors,
+                coalesce(sum(runs) filter (where hour >= ? and hour < ?), 0) as base_runs,
+                coalesce(sum(errors) filter (where hour >= ? and hour < ?), 0) as base_errors
+           from usage_hourly where instance_id = x.id and hour >= ? and hour < ?
+          group by model, day
+       ) u`,
+    [usageIds, end, recentStart, recentStart, baselineStart, recentStart, baselineStart, recentStart, new Date(end.getTime() - 8 * DAY_MS), end],
   );
   const calls = new Map<string, { recent: HourlyCalls; base: HourlyCalls }>();
   for (const row of usage) {
@@ -128,7 +148,7 @@ export async function loadInstanceFacts(em: EntityManager, instanceIds: readonly
   // One index probe per instance (the primary key leads with instance and hour).
   const history = await em.execute<{ instance_id: string; since: string | null }[]>(
     `select x.id as instance_id, (select min(hour) from usage_hourly where instance_id = x.id) as since from unnest(?::uuid[]) as x(id)`,
-    [ids],
+    [usageIds],
   );
   for (const row of history) {
     const instance = facts.get(row.instance_id);

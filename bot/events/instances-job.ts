@@ -25,16 +25,20 @@ export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges
       // A process that just became leader does not know where the last one stopped: look back three ticks.
       const since = new Date((previousRun?.getTime() ?? now.getTime() - 3 * options.tickSeconds * 1000) - COMMIT_SLACK_MS);
       const em = orm.em.fork();
-      const due = await em.execute<{ instance_id: string }[]>(
-        `select instance_id from instance_state where last_seen_at >= ?
-         union
-         select instance_id from event where state <> 'resolved' and kind <> 'stale'`,
+      // Usage rules need usage read, the bulk of a tick: only where it changed or an event waits on it.
+      const due = await em.execute<{ instance_id: string; usage: boolean }[]>(
+        `select instance_id, bool_or(usage) as usage from (
+           select instance_id, true as usage from instance_state where last_seen_at >= ?
+           union all
+           select instance_id, kind in ('cost-drift', 'error-spike') from event where state <> 'resolved' and kind <> 'stale'
+         ) due group by instance_id`,
         [since],
       );
       const changes = await evaluateInstances(
         em,
         due.map((row) => row.instance_id),
         now,
+        { withUsage: new Set(due.filter((row) => row.usage).map((row) => row.instance_id)) },
       );
       previousRun = now;
       if (changes.length > 0) options.onChanges(changes);
