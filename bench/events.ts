@@ -10,12 +10,14 @@
  *   whose last sync is 5 minutes old sync again: state and the current hour's usage);
  * - the worker's real scheduler runs with default settings (5 s tick: stale over the fleet, the
  *   other rules for the instances due, delivery, all as leader), nudged in-process as `npm start`;
- * - `--quiet` instances (in distinct workspaces) stop syncing so that they cross their stale
+ *   this hour's usage summary is written before the clock starts, and the next hour's by the
+ *   scheduler's job while ticks run, as once an hour in service;
+ * - `--quiet` instances (in distinct workspaces without other stale instances) stop syncing so that they cross their stale
  *   threshold at moments spread over `--window` seconds; a recording adapter notes when each
  *   alert reaches it.
  *
  * Figures: each tick's wall time (stale and per-instance jobs, which run side by side), the
- * latency from crossing the threshold to the adapter call, and as a baseline from the same run
+ * usage summary's time and the ticks that overlapped it, the latency from crossing the threshold to the adapter call, and as a baseline from the same run
  * the time to read every instance's last sync once (the least any fleet-wide tick could cost).
  * Also, informative: one evaluation of every rule for every instance at once (the seed's first
  * pass), which no tick does. Last line: one JSON object.
@@ -31,6 +33,8 @@ import { evaluateStale } from '../bot/events/evaluate-stale.ts';
 import type { EventChange } from '../bot/events/event-store.ts';
 import { instancesJob } from '../bot/events/instances-job.ts';
 import { staleJob } from '../bot/events/stale-job.ts';
+import { summarizeUsage, usageSummaryJob } from '../bot/events/usage-summary.ts';
+import { windowsEnd } from '../bot/events/usage-windows.ts';
 import { deliveryJob } from '../bot/notifications/delivery-job.ts';
 import type { ScheduledJob } from '../bot/scheduler/scheduler.ts';
 import { Scheduler } from '../bot/scheduler/scheduler.ts';
@@ -82,17 +86,25 @@ try {
   await sql('analyze');
   console.log(`every rule for all ${instanceCount} instances at once: ${everyRuleEveryInstanceMs.toFixed(0)} ms (${initial.length} events opened; no tick does this)`);
 
+  // What the hourly job writes once an hour, here for the current hour before the clock starts;
+  // the next hour's is written by the job while ticks run, as in service.
+  started = performance.now();
+  await summarizeUsage(database.orm.em.fork(), windowsEnd(new Date()), new Date());
+  const usageSummaryMs = performance.now() - started;
+  console.log(`usage summary for all ${instanceCount} instances (once an hour, in chunks): ${usageSummaryMs.toFixed(0)} ms`);
+
   const baselineMs = await median(5, async () => {
     await sql('select instance_id, last_seen_at, agent_interval_seconds from instance_state');
   });
   console.log(`baseline (read every instance's last sync once): ${baselineMs.toFixed(0)} ms`);
 
-  // The instances that go quiet: one per workspace, crossing their threshold during the window.
+  // The instances that go quiet: one per workspace, crossing their threshold during the window,
+  // in workspaces where nothing else is stale (so no grouped alert absorbs them).
   const windowStart = Date.now() + 10_000;
   const quiet = await sql<{ instance_id: string; channel_id: string }>(
     `select distinct on (i.workspace_id) i.id as instance_id, s.channel_id
        from instance i join subscription s on s.workspace_id = i.workspace_id
-      where not exists (select 1 from bench_quiet q where q.instance_id = i.id)
+      where not exists (select 1 from bench_quiet q join instance o on o.id = q.instance_id where o.workspace_id = i.workspace_id)
       order by i.workspace_id, i.id limit ?`,
     [quietCount],
   );
@@ -128,10 +140,12 @@ try {
   const scheduler = new Scheduler(database.orm, createLogger({ level: 'warn' }), [
     timed(staleJob(database.orm, { tickSeconds: TICK_SECONDS, onChanges })),
     timed(instancesJob(database.orm, { tickSeconds: TICK_SECONDS, onChanges })),
+    timed(usageSummaryJob(database.orm, () => {})),
     deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS),
   ]);
   signals.onNotificationsQueued(() => scheduler.runSoon('deliver-notifications'));
   scheduler.start();
+  scheduler.runSoon('summarize-usage');
   console.log(`running: ${quiet.length} instances cross their stale threshold over ${windowSeconds} s while the rest sync every ${INTERVAL_SECONDS / 60} min`);
   const deadline = windowStart + windowSeconds * 1000 + 30_000;
   while (alerted.size < crossingAt.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
@@ -139,11 +153,19 @@ try {
   stopFleet();
 
   const latencies = [...alerted].map(([channel, at]) => (at - crossingAt.get(channel)!) / 1000).sort((a, b) => a - b);
-  const ticks = tickWallTimes(tickRuns);
+  // Ticks are the evaluation jobs; the hourly summary runs beside them and is reported apart.
+  const summaryRuns = tickRuns.filter((run) => run.job === 'summarize-usage');
+  const tickSpans = tickWallTimes(tickRuns.filter((run) => run.job !== 'summarize-usage'));
+  const ticks = tickSpans.map((tick) => tick.end - tick.start);
+  const duringSummary = tickSpans.filter((tick) => summaryRuns.some((run) => tick.start < run.end && tick.end > run.start)).map((tick) => tick.end - tick.start);
   const byJob = (name: string) => tickRuns.filter((run) => run.job === name).map((run) => run.end - run.start);
   console.log(`ticks: ${ticks.length}, wall p50 ${percentile(ticks, 0.5).toFixed(0)} ms, max ${Math.max(...ticks).toFixed(0)} ms`);
   console.log(`  stale over the fleet: p50 ${percentile(byJob('evaluate-stale'), 0.5).toFixed(0)} ms, max ${Math.max(...byJob('evaluate-stale')).toFixed(0)} ms`);
   console.log(`  other rules for the instances due: p50 ${percentile(byJob('evaluate-instances'), 0.5).toFixed(0)} ms, max ${Math.max(...byJob('evaluate-instances')).toFixed(0)} ms`);
+  console.log(
+    `  next hour's usage summary, written meanwhile: ${byJob('summarize-usage').map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}; ` +
+      `${duringSummary.length} ticks overlapped it, max ${Math.max(...duringSummary).toFixed(0)} ms`,
+  );
   console.log(
     `stale to adapter: ${alerted.size} of ${crossingAt.size} alerted, p50 ${percentile(latencies, 0.5).toFixed(1)} s, p99 ${percentile(latencies, 0.99).toFixed(1)} s, max ${(latencies.at(-1) ?? NaN).toFixed(1)} s`,
   );
@@ -160,6 +182,7 @@ try {
       expected: crossingAt.size,
       baselineMs: Math.round(baselineMs),
       ratio: round1(tickMaxMs / baselineMs),
+      usageSummaryMs: Math.round(usageSummaryMs),
       everyRuleEveryInstanceMs: Math.round(everyRuleEveryInstanceMs),
     }),
   );
@@ -291,8 +314,8 @@ function recordingAdapter(onPost: (channelId: string, title: string) => void): C
   };
 }
 
-/** A tick's wall time: from the first of its jobs starting to the last finishing. */
-function tickWallTimes(runs: { job: string; start: number; end: number }[]): number[] {
+/** A tick's span: from the first of its jobs starting to the last finishing. */
+function tickWallTimes(runs: { job: string; start: number; end: number }[]): { start: number; end: number }[] {
   const sorted = [...runs].sort((a, b) => a.start - b.start);
   const ticks: { start: number; end: number }[] = [];
   for (const run of sorted) {
@@ -300,7 +323,7 @@ function tickWallTimes(runs: { job: string; start: number; end: number }[]): num
     if (current && run.start - current.start < (TICK_SECONDS * 1000) / 2) current.end = Math.max(current.end, run.end);
     else ticks.push({ start: run.start, end: run.end });
   }
-  return ticks.map((tick) => tick.end - tick.start);
+  return ticks;
 }
 
 async function median(times: number, work: () => Promise<void>): Promise<number> {

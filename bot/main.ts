@@ -22,6 +22,7 @@ import { createChatPlatforms, type ChatPlatforms } from '../adapters/chat-platfo
 import { rotationFollowUpsJob } from './tokens/rotation-follow-ups.ts';
 import type { EventChange } from './events/event-store.ts';
 import { instancesJob } from './events/instances-job.ts';
+import { usageSummaryJob } from './events/usage-summary.ts';
 import { InstantEvaluator } from './events/instant-evaluation.ts';
 import { staleJob } from './events/stale-job.ts';
 import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
@@ -83,11 +84,14 @@ export async function startService(options: { config: Config; logger: Logger; ro
         pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),
         staleJob(database.orm, { ...config.events, onChanges }),
         instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges }),
+        usageSummaryJob(database.orm, (written) => logger.info(written, 'usage summarized')),
         deliveryJob(database.orm, adapters, config.events.tickSeconds),
         rotationFollowUpsJob(database.orm, adapters, config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
       ]);
       scheduler.start();
+      // Until this hour's usage is summarized, ticks sum the hourly rows themselves: do it now.
+      scheduler.runSoon('summarize-usage');
       // Socket Mode, when configured, connects from workers.
       await chatPlatforms.start();
       const deliverer = scheduler;

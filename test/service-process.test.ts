@@ -50,6 +50,8 @@ describe('the service process with the embedded database', () => {
     try {
       const listed = await runNode(['bot/cli/main.ts', 'instance', 'list', '--json'], env);
       expect(JSON.parse(listed.stdout).instances.map((i: { name: string }) => i.name)).toEqual(['my-vps']);
+      // The worker sums the settled usage of this hour and the next as soon as it starts.
+      await expect.poll(() => second.output(), { timeout: 15_000, interval: 250 }).toMatch(/usage summarized/);
     } finally {
       await second.stop();
     }

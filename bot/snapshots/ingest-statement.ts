@@ -12,11 +12,12 @@
  *   higher, or lower with a later sentAt (the agent's counter restarted after a reinstall); the
  *   cron rows are rewritten only when the list's digest changed;
  * - usage buckets merge column-wise by GREATEST: nothing a late or repeated snapshot carries can
- *   lower a figure.
+ *   lower a figure; a change to an hour older than the previous one is counted as a late write.
  *
  * Every CTE sees the database as it was when the statement began; `prior` therefore holds exactly
  * the snapshots stored by earlier requests.
  */
+import { SETTLING_HOURS } from '../events/usage-windows.ts';
 
 /** When an incoming snapshot replaces the stored state of its instance. */
 const IS_NEWER = `(excluded.last_seq > instance_state.last_seq
@@ -146,6 +147,16 @@ usage_written as (
     ${USAGE_COUNTS.map((column) => `${column} = greatest(usage_hourly.${column}, excluded.${column})`).join(',\n    ')},
     updated_at = excluded.updated_at
   where ${USAGE_COUNTS.map((column) => `excluded.${column} > usage_hourly.${column}`).join(' or ')}
+  returning instance_id, hour, updated_at
+),
+late_usage as (
+  -- A change to a settled hour may already be summed (bot/events/usage-summary.ts): counted, so
+  -- that summary is not used. A steady agent only changes the recent hours and skips this.
+  insert into usage_late_write (instance_id, writes)
+  select instance_id, 1 from usage_written
+   where hour < date_trunc('hour', updated_at, 'UTC') - interval '${SETTLING_HOURS - 1} hours'
+   group by instance_id order by instance_id
+  on conflict (instance_id) do update set writes = usage_late_write.writes + 1
 )
 select a.idx, a.status, a.instance_id, a.instance_name, a.workspace_id, a.paused_at is not null as paused,
        a.idx in (select idx from fresh) as stored,

@@ -15,9 +15,11 @@ import { Subscription } from './subscription.ts';
 import { SyncToken } from './sync-token.ts';
 import { ThresholdOverride } from './threshold-override.ts';
 import { UsageHourly } from './usage-hourly.ts';
+import { UsageLateWrite } from './usage-late-write.ts';
+import { UsageSummary } from './usage-summary.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, CronJob, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, Workspace };
+export { AuditLog, ChatLink, CronJob, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
 
 export const entities = [
   Workspace,
@@ -30,6 +32,8 @@ export const entities = [
   InstanceState,
   Snapshot,
   UsageHourly,
+  UsageLateWrite,
+  UsageSummary,
   CronJob,
   EventGroup,
   Event,
