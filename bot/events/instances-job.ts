@@ -1,8 +1,10 @@
 /**
  * The scheduled job for every rule but stale: each tick, on one leader, evaluates the instances
- * that sent a snapshot since the previous run and the instances with an open event, whose
- * time-based rules (cost recovery, error windows) move even without new data. Live instances sync
- * every interval, so each is evaluated at least that often; a silent one is stale's business.
+ * that sent a snapshot since the previous run, and those with an open event whose rule moves with
+ * time alone (cost recovery, error windows, a missed run's lateness). Gateway-down, cron-failed
+ * and security depend on the snapshot only: without a new one, their answer cannot change. Live
+ * instances sync every interval, so each is evaluated at least that often; a silent one is
+ * stale's business.
  */
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
@@ -30,7 +32,8 @@ export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges
         `select instance_id, bool_or(usage) as usage from (
            select instance_id, true as usage from instance_state where last_seen_at >= ?
            union all
-           select instance_id, kind in ('cost-drift', 'error-spike') from event where state <> 'resolved' and kind <> 'stale'
+           select instance_id, kind in ('cost-drift', 'error-spike') from event
+            where state <> 'resolved' and kind in ('cost-drift', 'error-spike', 'cron-missed')
          ) due group by instance_id`,
         [since],
       );

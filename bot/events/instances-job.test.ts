@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cli } from '../../test/support/cli.ts';
+import { describeStorage } from '../../test/support/databases.ts';
+import { startTestApp, type RunningApp } from '../../test/support/ingest-app.ts';
+import { minutesAfter } from '../../test/support/personas.ts';
+import { buildSnapshot } from '../../test/support/snapshot-factory.ts';
+import type { EventChange } from './event-store.ts';
+import { instancesJob } from './instances-job.ts';
+
+describeStorage('the per-instance evaluation tick', (db) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startTestApp(db(), { rateLimitBurst: 1000 });
+  });
+  afterAll(() => app.close());
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
+
+  it('judges instances that synced, and keeps judging an open error spike as time moves on without snapshots', async () => {
+    const { token } = (await cli(['instance', 'add', 'spiky', '--json'], { env: { DATABASE_URL: db().url } })).json();
+    const [instance] = await sql<{ id: string }>("select id from instance where name = 'spiky'");
+    const changes: EventChange[] = [];
+    const job = instancesJob(db().database.orm, { tickSeconds: 5, onChanges: (batch) => changes.push(...batch) });
+    const at = new Date('2026-11-21T12:10:00Z');
+    const failing = buildSnapshot({ sentAt: at, hours: 1 });
+    failing.usage = failing.usage.map((bucket) => ({ ...bucket, runs: 40, errors: 30 }));
+    failing.gateway = { ...failing.gateway, live: false };
+    app.setNow(at);
+    const response = await fetch(`${app.base}/v1/snapshots`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(failing),
+    });
+    expect(response.status).toBe(202);
+    await job.run(new Date(at.getTime() + 1000));
+    const spiky = (list: EventChange[]) => list.filter((c) => c.instanceId === instance!.id).map((c) => `${c.change} ${c.kind}`).sort();
+    expect(spiky(changes)).toEqual(['opened error-spike', 'opened gateway-down']);
+
+    // Two hours on, nothing synced since: the errors left the last hour, the gateway is still down.
+    changes.length = 0;
+    await job.run(minutesAfter(at, 120));
+    expect(spiky(changes)).toEqual(['resolved error-spike']);
+    const open = await sql<{ kind: string }>("select kind from event where instance_id = ? and state <> 'resolved'", [instance!.id]);
+    expect(open.map((row) => row.kind)).toEqual(['gateway-down']);
+  });
+});
