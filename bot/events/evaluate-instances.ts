@@ -33,6 +33,9 @@ const KINDS: InstanceKind[] = ['gateway-down', 'cron-failed', 'cron-missed', 'co
 /** Instances per round of queries: large enough to amortise them, small enough to keep rows in hand few. */
 const BATCH = 500;
 
+/** Batches evaluated at once (the machines we run on have two cores or more). */
+const LANES = 2;
+
 export interface EvaluationScope {
   /**
    * The instances whose usage rules (cost-drift, error-spike) run as well; default: all. Usage
@@ -49,41 +52,57 @@ export interface EvaluationScope {
  * changed.
  */
 export async function evaluateInstances(em: EntityManager, instanceIds: readonly string[], now: Date, scope: EvaluationScope = {}): Promise<EventChange[]> {
+  const batches: string[][] = [];
+  for (let start = 0; start < instanceIds.length; start += BATCH) batches.push(instanceIds.slice(start, start + BATCH));
+  if (batches.length <= 1) return batches.length ? evaluateBatch(em, batches[0]!, now, scope) : [];
+  // Batches side by side, each on a connection of its own: the database works on one while
+  // this process decides the other.
+  const changes: EventChange[][] = [];
+  let next = 0;
+  const lane = async () => {
+    const laneEm = em.fork();
+    while (next < batches.length) {
+      const index = next++;
+      changes[index] = await evaluateBatch(laneEm, batches[index]!, now, scope);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES, batches.length) }, lane));
+  return changes.flat();
+}
+
+async function evaluateBatch(em: EntityManager, batch: readonly string[], now: Date, scope: EvaluationScope): Promise<EventChange[]> {
   const changes: EventChange[] = [];
-  for (let start = 0; start < instanceIds.length; start += BATCH) {
-    const batch = instanceIds.slice(start, start + BATCH);
-    const withUsage = scope.withUsage ? batch.filter((id) => scope.withUsage!.has(id)) : batch;
-    const facts = await loadInstanceFacts(em, batch, now, withUsage);
-    const open = await openEventsByInstance(em, batch);
-    const overrides = await overridesForInstances(em, batch);
-    const refreshes: DetailsRefresh[] = [];
-    for (const [instanceId, instanceFacts] of facts) {
-      const openOfInstance = open.get(instanceId) ?? new Map<EventKind, OpenEvents>();
-      const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholdsFrom(overrides.get(instanceId) ?? new Map()));
-      if (!decisions) continue;
-      let transitions = false;
-      for (const kind of KINDS) {
-        for (const decision of decisions[kind]) {
-          if (decision.action !== 'keep') transitions = true;
-          else if (decision.details && !sameFigures(openOfInstance.get(kind)?.get(decision.key)?.details, decision.details)) {
-            refreshes.push({ instanceId, kind, key: decision.key, details: decision.details });
-          }
+  const withUsage = scope.withUsage ? batch.filter((id) => scope.withUsage!.has(id)) : batch;
+  const facts = await loadInstanceFacts(em, batch, now, withUsage);
+  const open = await openEventsByInstance(em, batch);
+  const overrides = await overridesForInstances(em, batch);
+  const refreshes: DetailsRefresh[] = [];
+  for (const [instanceId, instanceFacts] of facts) {
+    const openOfInstance = open.get(instanceId) ?? new Map<EventKind, OpenEvents>();
+    const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholdsFrom(overrides.get(instanceId) ?? new Map()));
+    if (!decisions) continue;
+    let transitions = false;
+    for (const kind of KINDS) {
+      for (const decision of decisions[kind]) {
+        if (decision.action !== 'keep') transitions = true;
+        else if (decision.details && !sameFigures(openOfInstance.get(kind)?.get(decision.key)?.details, decision.details)) {
+          refreshes.push({ instanceId, kind, key: decision.key, details: decision.details });
         }
       }
-      if (!transitions) continue;
-      changes.push(
-        ...(await em.transactional(async (tx) => {
-          const applied: EventChange[] = [];
-          for (const kind of KINDS) {
-            applied.push(...(await applyDecisions(tx, instanceId, kind, decisions[kind].filter((d) => d.action !== 'keep'), now)));
-          }
-          await enqueueNotifications(tx, applied, now);
-          return applied;
-        })),
-      );
     }
-    await refreshDetails(em, refreshes);
+    if (!transitions) continue;
+    changes.push(
+      ...(await em.transactional(async (tx) => {
+        const applied: EventChange[] = [];
+        for (const kind of KINDS) {
+          applied.push(...(await applyDecisions(tx, instanceId, kind, decisions[kind].filter((d) => d.action !== 'keep'), now)));
+        }
+        await enqueueNotifications(tx, applied, now);
+        return applied;
+      })),
+    );
   }
+  await refreshDetails(em, refreshes);
   return changes;
 }
 

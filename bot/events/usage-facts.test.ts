@@ -181,4 +181,21 @@ describeStorage('usage facts for the cost and error rules', (db) => {
     await job.run(minutesAfter(now, 10));
     expect(written).toEqual([]);
   });
+
+  it('a pass that stops early leaves the rest to the next one', async () => {
+    for (let i = 0; i < 3; i++) await addInstance();
+    const endsAt = new Date('2026-11-22T09:00:00Z');
+    const now = new Date('2026-11-22T08:15:00Z');
+    const [{ instances } = { instances: 0 }] = await sql<{ instances: number }>('select count(*)::int as instances from instance');
+    const pauses: number[] = [];
+    const stopAfterOne = async (chunkMs: number) => {
+      pauses.push(chunkMs);
+      return false;
+    };
+    expect(await summarizeUsage(em(), endsAt, now, { chunk: 2, afterChunk: stopAfterOne })).toBe(2);
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0]).toBeGreaterThanOrEqual(0);
+    expect(await summarizeUsage(em(), endsAt, now, { chunk: 2 })).toBe(instances - 2);
+    expect(await summarizeUsage(em(), endsAt, now, { chunk: 2 })).toBe(0);
+  });
 });

@@ -9,6 +9,7 @@
  * neither. Unusable rows (and missing ones: a new instance) are simply written again next time,
  * and until then readers sum the hourly rows themselves.
  */
+import { setTimeout } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
@@ -52,9 +53,22 @@ on conflict (instance_id, ends_at) do update set
 
 /**
  * Writes the summary rows for windows ending at `endsAt` that are missing or out of date, and
- * returns how many it wrote. `endsAt` may be the next hour's: its summary covers settled hours only.
+ * returns how many it wrote (the rest are found again by the next run, if it stopped early). `endsAt` may be the next hour's: its summary covers settled hours only.
  */
-export async function summarizeUsage(em: EntityManager, endsAt: Date, now: Date): Promise<number> {
+export async function summarizeUsage(
+  em: EntityManager,
+  endsAt: Date,
+  now: Date,
+  {
+    chunk = CHUNK,
+    afterChunk = async () => true,
+  }: {
+    /** Instances per statement. */
+    chunk?: number;
+    /** Between chunks, told how long the last one took; answers whether to go on. */
+    afterChunk?: (chunkMs: number) => Promise<boolean>;
+  } = {},
+): Promise<number> {
   const due = await em.execute<{ id: string }[]>(
     `select i.id from instance i
       where not exists (select 1 from usage_summary s left join usage_late_write l on l.instance_id = s.instance_id
@@ -63,11 +77,15 @@ export async function summarizeUsage(em: EntityManager, endsAt: Date, now: Date)
     [endsAt],
   );
   const { baselineStart } = errorWindows(endsAt);
-  for (let start = 0; start < due.length; start += CHUNK) {
-    const ids = `{${due.slice(start, start + CHUNK).map((row) => row.id).join(',')}}`;
+  let written = 0;
+  for (let start = 0; start < due.length; start += chunk) {
+    const ids = `{${due.slice(start, start + chunk).map((row) => row.id).join(',')}}`;
+    const started = performance.now();
     await em.execute(SUMMARY_STATEMENT, [endsAt, summaryBoundary(endsAt), baselineStart, now, ids]);
+    written += Math.min(chunk, due.length - start);
+    if (start + chunk < due.length && !(await afterChunk(performance.now() - started))) break;
   }
-  return due.length;
+  return written;
 }
 
 /** Rows for hours already past serve no one. */
@@ -79,19 +97,25 @@ export async function dropSummariesBefore(em: EntityManager, endsAt: Date): Prom
  * Every ten minutes, on one leader: the summaries for this hour (on a fresh start, for new
  * instances, after late writes) and for the next one, so that it is ready when the hour turns.
  * In a steady fleet the next hour's rows are written by the first run of each hour, and the other
- * runs only find the few instances a late write touched.
+ * runs only find the few instances a late write touched. The pass rests after each chunk as long
+ * as the chunk took: it never holds more than half a core, and ticks keep their pace meanwhile.
  */
 export function usageSummaryJob(orm: Orm, onWritten: (written: { endsAt: Date; instances: number; ms: number }) => void): ScheduledJob {
   return {
     name: 'summarize-usage',
     schedule: '*/10 * * * *',
-    async run(now) {
+    async run(now, stopping = new AbortController().signal) {
       const em = orm.em.fork();
       const current = windowsEnd(now);
       await dropSummariesBefore(em, current);
+      const rest = async (chunkMs: number) => {
+        await setTimeout(chunkMs, undefined, { signal: stopping }).catch(() => {});
+        return !stopping.aborted;
+      };
       for (const endsAt of [current, new Date(current.getTime() + HOUR_MS)]) {
+        if (stopping.aborted) break;
         const started = performance.now();
-        const instances = await summarizeUsage(em, endsAt, now);
+        const instances = await summarizeUsage(em, endsAt, now, { afterChunk: rest });
         if (instances > 0) onWritten({ endsAt, instances, ms: Math.round(performance.now() - started) });
       }
     },

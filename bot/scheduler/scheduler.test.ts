@@ -31,4 +31,24 @@ describeStorage('the scheduler', (db) => {
     await scheduler.stop();
     expect(runs).toBe(2);
   });
+
+  it('tells a running job that it is stopping, and waits for it to end', async () => {
+    let sawStop = false;
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const job = {
+      name: 'long',
+      schedule: '0 0 1 1 *',
+      async run(_now: Date, stopping?: AbortSignal) {
+        started();
+        await new Promise<void>((resolve) => stopping!.addEventListener('abort', () => resolve()));
+        sawStop = true;
+      },
+    };
+    const scheduler = new Scheduler(db().database.orm, createLogger({ level: 'silent' }), [job]);
+    scheduler.runSoon('long');
+    await running;
+    await scheduler.stop();
+    expect(sawStop).toBe(true);
+  });
 });

@@ -11,7 +11,8 @@ export interface ScheduledJob {
   name: string;
   /** A cron expression (`17 * * * *` = hourly at :17). */
   schedule: string;
-  run(now: Date): Promise<void>;
+  /** `stopping` is aborted when the scheduler stops: a long job may end early and resume next time. */
+  run(now: Date, stopping?: AbortSignal): Promise<void>;
 }
 
 export class Scheduler {
@@ -23,6 +24,7 @@ export class Scheduler {
   /** Jobs running in this process now, and whether a nudge arrived meanwhile (run again after). */
   readonly #inProgress = new Map<string, { again: boolean }>();
   #stopped = false;
+  readonly #stopping = new AbortController();
 
   constructor(orm: Orm, logger: Logger, jobs: ScheduledJob[]) {
     this.#orm = orm;
@@ -41,7 +43,7 @@ export class Scheduler {
   async runNow(name: string, now = new Date()): Promise<void> {
     const job = this.#jobs.find((candidate) => candidate.name === name);
     if (!job) throw new Error(`no scheduled job named "${name}"`);
-    const run = runAsLeader(this.#orm, job.name, () => job.run(now)).catch((error: unknown) => {
+    const run = runAsLeader(this.#orm, job.name, () => job.run(now, this.#stopping.signal)).catch((error: unknown) => {
       this.#logger.error({ err: error, job: job.name }, 'scheduled job failed');
     });
     this.#running.add(run);
@@ -78,6 +80,7 @@ export class Scheduler {
   /** Stops ticking and waits for runs in progress. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     for (const task of this.#tasks) await task.stop();
     await Promise.allSettled([...this.#running]);
   }
