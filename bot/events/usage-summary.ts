@@ -53,7 +53,8 @@ on conflict (instance_id, ends_at) do update set
 
 /**
  * Writes the summary rows for windows ending at `endsAt` that are missing or out of date, and
- * returns how many it wrote (the rest are found again by the next run, if it stopped early). `endsAt` may be the next hour's: its summary covers settled hours only.
+ * returns how many it wrote; if it stopped early, the next run finds the rest. `endsAt` may be
+ * the next hour's: its summary covers settled hours only.
  */
 export async function summarizeUsage(
   em: EntityManager,
