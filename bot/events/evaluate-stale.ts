@@ -8,6 +8,7 @@ import type { OpenEvent } from './decision.ts';
 import { enqueueNotifications } from '../notifications/enqueue.ts';
 import { applyDecisions, type EventChange } from './event-store.ts';
 import { decideStale, type StaleThresholds } from './rules/stale.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 interface Candidate {
   instance_id: string;
@@ -22,7 +23,7 @@ interface Candidate {
 
 /** `onlyInstances` narrows the pass to those instances (right after their snapshots landed). */
 export async function evaluateStale(em: EntityManager, now: Date, thresholds: StaleThresholds, onlyInstances?: readonly string[]): Promise<EventChange[]> {
-  const only = onlyInstances ? `{${onlyInstances.join(',')}}` : null;
+  const only = onlyInstances ? sqlArray(onlyInstances) : null;
   const candidates = await em.execute<Candidate[]>(
     `with fleet as (
        select s.instance_id, s.last_seen_at, s.agent_interval_seconds as interval_seconds, i.paused_at is not null as paused,

@@ -16,6 +16,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 export interface EventChange {
   eventId: string;
@@ -32,7 +33,7 @@ export interface EventChange {
 export async function openEventsByInstance(em: EntityManager, instanceIds: readonly string[]): Promise<Map<string, Map<EventKind, OpenEvents>>> {
   const rows = await em.execute<{ instance_id: string; kind: EventKind; key: string; opened_at: string; details: Record<string, unknown> }[]>(
     `select instance_id, kind, key, opened_at, details from event where state <> 'resolved' and instance_id = any(?::uuid[])`,
-    [`{${instanceIds.join(',')}}`],
+    [sqlArray(instanceIds)],
   );
   const byInstance = new Map<string, Map<EventKind, Map<string, OpenEvent>>>();
   for (const row of rows) {

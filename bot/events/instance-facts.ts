@@ -7,6 +7,7 @@ import type { CronJobFacts } from './rules/cron-failed.ts';
 import type { GatewayFacts } from './rules/gateway-down.ts';
 import type { SecurityFacts } from './rules/security.ts';
 import { loadUsageFacts, type UsageFacts } from './usage-facts.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 export interface InstanceFacts extends UsageFacts {
   instanceId: string;
@@ -18,9 +19,6 @@ export interface InstanceFacts extends UsageFacts {
   usageLoaded: boolean;
 }
 
-/** Postgres array literal of ids (uuids hold no comma, quote or brace). */
-const idArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
-
 /** `withUsage`: the instances whose usage to read as well (default: all of them). */
 export async function loadInstanceFacts(
   em: EntityManager,
@@ -28,7 +26,7 @@ export async function loadInstanceFacts(
   now: Date,
   withUsage: readonly string[] = instanceIds,
 ): Promise<Map<string, InstanceFacts>> {
-  const ids = idArray(instanceIds);
+  const ids = sqlArray(instanceIds);
   const facts = new Map<string, InstanceFacts>();
 
   const states = await em.execute<{ id: string; paused: boolean; gateway: GatewayFacts['gateway'] | null; security: SecurityFacts | null }[]>(

@@ -9,6 +9,7 @@ import { DurationError, toDurationText, toSeconds } from '../duration.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Instance, Workspace } from '../storage/entities/index.ts';
 import { DEFAULT_INSTANCE_THRESHOLDS, type InstanceThresholds } from './evaluate-instances.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 type Unit = 'duration' | 'number' | 'dollars' | 'count' | 'fraction';
 
@@ -90,7 +91,7 @@ export async function overridesForInstances(em: EntityManager, instanceIds: read
        from threshold_override t join instance i on i.workspace_id = t.workspace_id
       where i.id = any(?::uuid[]) and (t.instance_id is null or t.instance_id = i.id)
       order by own`,
-    [`{${instanceIds.join(',')}}`],
+    [sqlArray(instanceIds)],
   );
   const byInstance = new Map<string, Map<string, number>>();
   for (const row of rows) {

@@ -13,15 +13,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HourlySpend } from './rules/cost-drift.ts';
 import type { HourlyCalls } from './rules/error-spike.ts';
 import { DAY_MS, errorWindows, HOUR_MS, RECENT_HOURS, SPEND_WINDOWS, windowsEnd } from './usage-windows.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 export interface UsageFacts {
   spend: HourlySpend[];
   calls: HourlyCalls[];
   historySince?: Date;
 }
-
-/** Postgres array literal of ids (uuids hold no comma, quote or brace). */
-const idArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
 export async function loadUsageFacts(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<Map<string, UsageFacts>> {
   const end = windowsEnd(now);
@@ -44,7 +42,7 @@ async function readSummaries(em: EntityManager, instanceIds: readonly string[], 
        join usage_summary s on s.instance_id = x.id and s.ends_at = ?
        left join usage_late_write l on l.instance_id = x.id
       where s.late_writes_seen = coalesce(l.writes, 0)`,
-    [idArray(instanceIds), end],
+    [sqlArray(instanceIds), end],
   );
   const { baselineStart } = errorWindows(end);
   for (const row of rows) {
@@ -67,7 +65,7 @@ async function readRecentHours(em: EntityManager, instanceIds: readonly string[]
     `select x.id as instance_id, u.*
        from unnest(?::uuid[]) as x(id)
        cross join lateral (select hour, model, cost_usd, runs, errors from usage_hourly where instance_id = x.id and hour >= ?) u`,
-    [idArray(instanceIds), new Date(end.getTime() - RECENT_HOURS * HOUR_MS)],
+    [sqlArray(instanceIds), new Date(end.getTime() - RECENT_HOURS * HOUR_MS)],
   );
   for (const row of rows) {
     const instance = facts.get(row.instance_id)!;
@@ -82,7 +80,7 @@ async function readRecentHours(em: EntityManager, instanceIds: readonly string[]
 /** Without a summary: the eight days summed in SQL per window, and the start of history. */
 async function sumWholeWindows(em: EntityManager, instanceIds: readonly string[], end: Date, facts: Map<string, UsageFacts>): Promise<void> {
   if (instanceIds.length === 0) return;
-  const ids = idArray(instanceIds);
+  const ids = sqlArray(instanceIds);
   const { recentStart, baselineStart } = errorWindows(end);
   // `day`: 0 for the 24 h ending at `end`, 1 for the 24 h before, … (hours are whole, so integer
   // division of the hours between them is exact).

@@ -13,7 +13,8 @@ import { setTimeout } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
-import { DAY_MS, errorWindows, HOUR_MS, SPEND_WINDOWS, summaryBoundary, windowsEnd } from './usage-windows.ts';
+import { errorWindows, HOUR_MS, SPEND_WINDOWS, summaryBoundary, windowsEnd } from './usage-windows.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 /**
  * Instances per statement. Each is a handful of index range scans, about a quarter of a
@@ -22,10 +23,11 @@ import { DAY_MS, errorWindows, HOUR_MS, SPEND_WINDOWS, summaryBoundary, windowsE
  */
 const CHUNK = 1000;
 
-const spendWindows = Array.from({ length: SPEND_WINDOWS }, (_, day) => {
-  const hoursBack = (day * DAY_MS) / 3_600_000;
-  return `coalesce(sum(cost_usd) filter (where hour >= w.ends_at - interval '${hoursBack + 24} hours' and hour < w.ends_at - interval '${hoursBack} hours'), 0)`;
-});
+const spendWindows = Array.from(
+  { length: SPEND_WINDOWS },
+  (_, day) =>
+    `coalesce(sum(cost_usd) filter (where hour >= w.ends_at - interval '${(day + 1) * 24} hours' and hour < w.ends_at - interval '${day * 24} hours'), 0)`,
+);
 
 const SUMMARY_STATEMENT = `
 with w as (select ?::timestamptz as ends_at, ?::timestamptz as boundary, ?::timestamptz as base_start, ?::timestamptz as computed_at)
@@ -44,7 +46,7 @@ select x.id, w.ends_at, coalesce(u.spend, '{}'::jsonb), coalesce(u.base_runs, 0)
                    coalesce(sum(runs) filter (where hour >= w.base_start), 0) as base_runs,
                    coalesce(sum(errors) filter (where hour >= w.base_start), 0) as base_errors
               from usage_hourly
-             where instance_id = x.id and hour >= w.ends_at - interval '${(SPEND_WINDOWS * DAY_MS) / 3_600_000} hours' and hour < w.boundary
+             where instance_id = x.id and hour >= w.ends_at - interval '${SPEND_WINDOWS * 24} hours' and hour < w.boundary
              group by model) m
   ) u on true
 on conflict (instance_id, ends_at) do update set
@@ -80,7 +82,7 @@ export async function summarizeUsage(
   const { baselineStart } = errorWindows(endsAt);
   let written = 0;
   for (let start = 0; start < due.length; start += chunk) {
-    const ids = `{${due.slice(start, start + chunk).map((row) => row.id).join(',')}}`;
+    const ids = sqlArray(due.slice(start, start + chunk).map((row) => row.id));
     const started = performance.now();
     await em.execute(SUMMARY_STATEMENT, [endsAt, summaryBoundary(endsAt), baselineStart, now, ids]);
     written += Math.min(chunk, due.length - start);

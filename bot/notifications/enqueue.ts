@@ -8,9 +8,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventChange } from '../events/event-store.ts';
 import { groupStaleOpens, noticeGroupedResolves } from './stale-groups.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 /** Postgres array literal of ids and kind names (neither can hold a comma, quote or brace). */
-const arrayOf = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /** Inside the caller's transaction (em.execute), so an event and its notifications commit together. */
 export async function enqueueNotifications(em: EntityManager, changes: readonly EventChange[], now: Date): Promise<number> {
@@ -38,7 +38,7 @@ export async function enqueueNotifications(em: EntityManager, changes: readonly 
           and (w.muted_until is null or w.muted_until <= ?)
           and (s.kinds is null or jsonb_exists(s.kinds, c.kind))
        on conflict do nothing`,
-      [now, now, arrayOf(opened.map((c) => c.eventId)), arrayOf(opened.map((c) => c.kind)), now, now, now],
+      [now, now, sqlArray(opened.map((c) => c.eventId)), sqlArray(opened.map((c) => c.kind)), now, now, now],
       'run',
     );
     created += result.affectedRows;
@@ -58,7 +58,7 @@ async function notifyChannelsThatGotTheOpen(em: EntityManager, changes: readonly
        from notification o join subscription s on s.id = o.subscription_id
       where o.event_id = any(?::uuid[]) and o.action = 'open' and o.state <> 'grouped' and s.disabled_at is null
      on conflict do nothing`,
-    [action, now, now, arrayOf(changes.map((c) => c.eventId))],
+    [action, now, now, sqlArray(changes.map((c) => c.eventId))],
     'run',
   );
   return result.affectedRows;

@@ -17,11 +17,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventChange } from '../events/event-store.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 export const GROUP_MIN_MEMBERS = 3;
 export const GROUP_WINDOW_MS = 60_000;
 
-const arrayOf = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /** Puts new stale opens into groups where the rule says so; returns the event ids now alerted as a group. */
 export async function groupStaleOpens(em: EntityManager, opened: readonly EventChange[], now: Date): Promise<Set<string>> {
@@ -62,12 +62,12 @@ export async function groupStaleOpens(em: EntityManager, opened: readonly EventC
        values (gen_random_uuid(), ?, 'stale', ?, ?, ?) returning id`,
       [workspaceId, leaderId, now, now],
     );
-    await em.execute(`update event set group_id = ? where id = any(?::uuid[])`, [group!.id, arrayOf(memberIds)]);
+    await em.execute(`update event set group_id = ? where id = any(?::uuid[])`, [group!.id, sqlArray(memberIds)]);
     // Withdraw the members' own alerts that no worker has picked up; the grouped alert covers them.
     await em.execute(
       `update notification set state = 'grouped'
         where event_id = any(?::uuid[]) and action = 'open' and state = 'pending' and (claimed_until is null or claimed_until < ?)`,
-      [arrayOf(memberIds), now],
+      [sqlArray(memberIds), now],
     );
     await em.execute(
       `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
@@ -91,7 +91,7 @@ export async function noticeGroupedResolves(em: EntityManager, resolved: readonl
   const rows = await em.execute<{ id: string; group_id: string; leader_event_id: string; workspace_id: string }[]>(
     `select e.id, e.group_id, g.leader_event_id, g.workspace_id from event e join event_group g on g.id = e.group_id
       where e.id = any(?::uuid[]) and g.resolved_at is null`,
-    [arrayOf(resolved.map((c) => c.eventId))],
+    [sqlArray(resolved.map((c) => c.eventId))],
   );
   for (const row of rows) {
     await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`deepclaw:stale-group:${row.workspace_id}`]);

@@ -12,6 +12,7 @@ import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
 import { everySeconds } from '../events/stale-job.ts';
 import { hashSyncToken } from './sync-token-format.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 
 /** A follow-up nobody's agent answered within this long is dropped without another message. */
 const GIVE_UP_AFTER_MS = 7 * 86_400_000;
@@ -92,7 +93,7 @@ export async function deliverRotationFollowUps(em: EntityManager, adapters: Read
         and (t.first_used_at is not null or (f.overdue_at <= ? and f.overdue_notified_at is null))
       order by f.rotated_at
       limit 50`,
-    [now, `{${platforms.join(',')}}`, now, now],
+    [now, sqlArray(platforms), now, now],
   );
   for (const row of due) {
     const synced = row.first_used_at !== null;
