@@ -84,6 +84,9 @@ const environmentSchema = z.object({
   DEEPCLAW_RATE_LIMIT_BURST: integer(1, 10_000, 6),
   DEEPCLAW_RATE_LIMIT_REFILL: duration('10s'),
   DEEPCLAW_INGEST_TIMEOUT: duration('10s'),
+  DEEPCLAW_AUTH_FAILURE_BURST: integer(1, 100_000, 20),
+  DEEPCLAW_AUTH_FAILURE_REFILL: duration('6s'),
+  DEEPCLAW_TRUST_PROXY: flag(false),
   DEEPCLAW_SNAPSHOT_RETENTION_DAYS: integer(1, 3650, 14),
   DEEPCLAW_WEB_PROCESSES: integer(1, 64, 1),
   DEEPCLAW_TICK: duration('5s').refine(
@@ -135,7 +138,15 @@ export interface Config {
     rateLimitBurst: number;
     rateLimitRefillSeconds: number;
     requestTimeoutMs: number;
+    /**
+     * Refused sync tokens one client address may send at once, and the seconds it takes to earn one
+     * more; past that, requests from it must carry a working token (default 20, one per 6 s).
+     */
+    authFailureBurst: number;
+    authFailureRefillSeconds: number;
   };
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it; default off). */
+  trustProxy: boolean;
   snapshotRetentionDays: number;
   /** Processes sharing the port in `--role web` (needs DATABASE_URL when above 1). */
   webProcesses: number;
@@ -219,7 +230,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       rateLimitBurst: e.DEEPCLAW_RATE_LIMIT_BURST,
       rateLimitRefillSeconds: e.DEEPCLAW_RATE_LIMIT_REFILL,
       requestTimeoutMs: e.DEEPCLAW_INGEST_TIMEOUT * 1000,
+      authFailureBurst: e.DEEPCLAW_AUTH_FAILURE_BURST,
+      authFailureRefillSeconds: e.DEEPCLAW_AUTH_FAILURE_REFILL,
     },
+    trustProxy: e.DEEPCLAW_TRUST_PROXY,
     snapshotRetentionDays: e.DEEPCLAW_SNAPSHOT_RETENTION_DAYS,
     webProcesses: e.DEEPCLAW_WEB_PROCESSES,
     events: { tickSeconds: e.DEEPCLAW_TICK, staleGraceSeconds: e.DEEPCLAW_STALE_GRACE, reminderEverySeconds: e.DEEPCLAW_REMINDER_EVERY },

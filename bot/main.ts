@@ -118,7 +118,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleGraceSeconds: config.events.staleGraceSeconds,
         onSnapshotStored: (instanceId: string) => nudge.snapshotsStored([instanceId]),
       };
-      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks });
+      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks, trustProxy: config.trustProxy });
       http = await startHttpServer(app, config.http);
       logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');
     }

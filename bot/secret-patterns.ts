@@ -20,14 +20,18 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { kind: 'slack_token', pattern: /xox[abposr]-[A-Za-z0-9-]{10,}/, hints: ['xox'] },
   { kind: 'slack_app_token', pattern: /xapp-\d-[A-Za-z0-9-]{10,}/, hints: ['xapp-'] },
   { kind: 'discord_bot_token', pattern: /[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}/ },
-  { kind: 'telegram_bot_token', pattern: /\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b/, hints: [':AA'] },
+  // Bot ids have grown from 6 to 10 digits; the secret half is 35 characters (34 in Bot API docs).
+  { kind: 'telegram_bot_token', pattern: /(?<![0-9])\d{6,10}:[A-Za-z0-9_-]{30,}/ },
+  // A JWT: base64url header `{"…` and payload `{"…`, then the signature (may be empty for alg none).
+  { kind: 'json_web_token', pattern: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/, hints: ['eyJ'] },
   {
     kind: 'github_token',
     pattern: /(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/,
     hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
   },
   { kind: 'aws_access_key_id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, hints: ['AKIA', 'ASIA'] },
-  { kind: 'private_key', pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/, hints: ['PRIVATE KEY'] },
+  // PEM (`RSA PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, …) and PGP (`PGP PRIVATE KEY BLOCK`).
+  { kind: 'private_key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, hints: ['PRIVATE KEY'] },
 ];
 
 const ALL_SECRETS = new RegExp(SECRET_PATTERNS.map(({ pattern }) => pattern.source).join('|'), 'g');

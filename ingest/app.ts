@@ -24,6 +24,8 @@ export interface AppDependencies {
   ingest: {
     store: SnapshotStore;
     rateLimiter: RateLimiter;
+    /** Refused sync tokens per client address (see routes/snapshots.ts). */
+    authFailures: RateLimiter;
     /** Longest a snapshot may wait for storage before the answer is 503. */
     requestTimeoutMs: number;
     /** DEEPCLAW_STALE_GRACE, so `nextSyncBefore` agrees with the stale rule. */
@@ -38,14 +40,17 @@ export interface AppDependencies {
    * signature on the raw body before anything else reads it.
    */
   chatWebhooks?: { path: string; handler: Middleware }[];
+  /** DEEPCLAW_TRUST_PROXY: the client address comes from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 export type AppState = { requestId: string };
 
 export function createApp(deps: AppDependencies): Koa<AppState> {
   const app = new Koa<AppState>();
-  // Behind a load balancer the client address comes from X-Forwarded-For.
-  app.proxy = true;
+  // Behind a load balancer the client address comes from X-Forwarded-For; without one that header
+  // is the client's to forge, and it would let a client pick its own address for the failure limit.
+  app.proxy = deps.trustProxy ?? false;
   const router = new Router<AppState>();
   healthRoutes(router, deps);
   metricsRoutes(router, deps);

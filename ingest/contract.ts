@@ -153,21 +153,23 @@ export const securitySchema = z.strictObject({
     .optional(),
 });
 
+const snapshotFields = {
+  schema: z.literal(SNAPSHOT_SCHEMA),
+  /** Chosen by the agent; the idempotency key. */
+  snapshotId: z.string().regex(UUID_PATTERN, 'expected a UUID'),
+  /** Monotonic per agent install. */
+  seq: count,
+  sentAt: timestamp,
+  agent: agentInfoSchema,
+  gateway: gatewaySchema,
+  sessions: sessionsSchema,
+  usage: z.array(usageBucketSchema).max(10_000),
+  cron: z.array(cronJobSchema).max(1000),
+  security: securitySchema,
+};
+
 export const snapshotSchema = z
-  .strictObject({
-    schema: z.literal(SNAPSHOT_SCHEMA),
-    /** Chosen by the agent; the idempotency key. */
-    snapshotId: z.string().regex(UUID_PATTERN, 'expected a UUID'),
-    /** Monotonic per agent install. */
-    seq: count,
-    sentAt: timestamp,
-    agent: agentInfoSchema,
-    gateway: gatewaySchema,
-    sessions: sessionsSchema,
-    usage: z.array(usageBucketSchema).max(10_000),
-    cron: z.array(cronJobSchema).max(1000),
-    security: securitySchema,
-  })
+  .strictObject(snapshotFields)
   .superRefine((snapshot, ctx) => {
     // Each bucket and each job once: a second copy would be ambiguous about which value counts.
     const buckets = new Set<string>();
@@ -182,6 +184,35 @@ export const snapshotSchema = z
       jobs.add(job.id);
     });
   });
+
+/**
+ * The snapshot with its two long lists unchecked, so ingest can check their items one at a time
+ * and stop after the first few problems (ingest/validate-snapshot.ts).
+ */
+export const snapshotEnvelopeSchema = z.strictObject({ ...snapshotFields, usage: z.array(z.unknown()), cron: z.array(z.unknown()) });
+
+/** Every list and map in a snapshot, with its largest allowed size. */
+export const SNAPSHOT_COLLECTION_LIMITS: readonly { path: readonly string[]; max: number }[] = [
+  { path: ['usage'], max: 10_000 },
+  { path: ['cron'], max: 1000 },
+  { path: ['gateway', 'failing'], max: 32 },
+  { path: ['sessions', 'byChannel'], max: 64 },
+  { path: ['security', 'audit', 'checkIds'], max: 256 },
+];
+
+/** Every field name the contract defines; any other key in a snapshot came from the client. */
+export const CONTRACT_FIELD_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(snapshotFields),
+  ...Object.keys(agentInfoSchema.shape),
+  ...Object.keys(agentInfoSchema.shape.host.unwrap().shape),
+  ...Object.keys(gatewaySchema.shape),
+  ...Object.keys(sessionsSchema.shape),
+  ...Object.keys(usageBucketSchema.shape),
+  ...Object.keys(cronJobSchema.shape),
+  ...Object.keys(cronJobSchema.shape.schedule.shape),
+  ...Object.keys(securitySchema.shape),
+  ...Object.keys(securitySchema.shape.audit.unwrap().shape),
+]);
 
 export type Snapshot = z.infer<typeof snapshotSchema>;
 export type UsageBucket = z.infer<typeof usageBucketSchema>;

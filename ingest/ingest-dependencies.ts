@@ -17,6 +17,7 @@ export async function createIngestDependencies(
   return {
     store: new SnapshotStore(pool, { ...DEFAULT_STORE_OPTIONS, preparedStatements, ...storeOptions }),
     rateLimiter: new RateLimiter({ burst: config.rateLimitBurst, refillSeconds: config.rateLimitRefillSeconds }),
+    authFailures: new RateLimiter({ burst: config.authFailureBurst, refillSeconds: config.authFailureRefillSeconds }),
     requestTimeoutMs: config.requestTimeoutMs,
   };
 }

@@ -12,6 +12,7 @@ export interface HttpMetrics {
   snapshotsRejected: Counter<'reason'>;
   ingestDuration: Histogram<'result'>;
   secretsDetected: Counter<'kind'>;
+  sourcesThrottled: Counter;
 }
 
 export function createHttpMetrics(): HttpMetrics {
@@ -50,6 +51,11 @@ export function createHttpMetrics(): HttpMetrics {
       name: 'deepclaw_snapshot_secrets_detected_total',
       help: 'Snapshots refused because a string looked like a credential, by kind',
       labelNames: ['kind'] as const,
+      registers,
+    }),
+    sourcesThrottled: new Counter({
+      name: 'deepclaw_ingest_sources_throttled_total',
+      help: 'Times a client address crossed the limit of refused sync tokens (its requests then need a working token)',
       registers,
     }),
   };

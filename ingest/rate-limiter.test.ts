@@ -11,6 +11,23 @@ describe('rate limiter', () => {
     expect(limiter.take('token', 10_000).allowed).toBe(false);
   });
 
+  it('says which take used up the allowance, once per time it runs out', () => {
+    const limiter = new RateLimiter({ burst: 2, refillSeconds: 10 });
+    expect(limiter.take('ip', 0).exhausted).toBe(false);
+    expect(limiter.take('ip', 0).exhausted).toBe(true);
+    expect(limiter.take('ip', 1_000).exhausted).toBeUndefined();
+    expect(limiter.take('ip', 11_000)).toEqual({ allowed: true, retryAfterSeconds: 0, exhausted: true });
+  });
+
+  it('peeks without taking', () => {
+    const limiter = new RateLimiter({ burst: 1, refillSeconds: 10 });
+    expect(limiter.peek('ip', 0)).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    expect(limiter.peek('ip', 0).allowed).toBe(true);
+    limiter.take('ip', 0);
+    expect(limiter.peek('ip', 5_000)).toEqual({ allowed: false, retryAfterSeconds: 5 });
+    expect(limiter.peek('ip', 10_000).allowed).toBe(true);
+  });
+
   it('keeps each token to its own bucket', () => {
     const limiter = new RateLimiter({ burst: 1, refillSeconds: 10 });
     expect(limiter.take('a', 0).allowed).toBe(true);

@@ -1,5 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { DeepClawError } from '../bot/errors.ts';
 import { IngestError } from './ingest-error.ts';
+
+/**
+ * The client went away before its body arrived: a reset, an abort, or a slow drip cut off by the
+ * server's request timeout. Its own failure, never a sign that storage is down.
+ */
+export class ClientAbortedError extends DeepClawError {
+  constructor(cause: Error) {
+    super('client_aborted', `the client closed the connection before sending the whole body (${cause.message})`);
+    this.cause = cause;
+  }
+}
 
 /**
  * The request body as bytes, refusing more than `maxBytes` while it is still arriving: a 50 MB
@@ -30,15 +42,23 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bu
     };
     const onError = (error: Error) => {
       cleanup();
-      reject(error);
+      reject(new ClientAbortedError(error));
+    };
+    // A connection closed before 'end' without an 'error' (older clients, proxies) is an abort too.
+    const onClose = () => {
+      if (request.complete) return;
+      cleanup();
+      reject(new ClientAbortedError(new Error('connection closed')));
     };
     const cleanup = () => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onError);
+      request.off('close', onClose);
     };
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onError);
+    request.on('close', onClose);
   });
 }

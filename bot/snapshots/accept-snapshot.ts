@@ -28,9 +28,8 @@ export interface AcceptDependencies {
 export interface IncomingSnapshot {
   tokenHash: string;
   snapshot: Snapshot;
+  /** The JSON text `snapshot` was parsed from, for the string scan's fast path. */
   rawBody: string;
-  /** The same body as received on the wire; what the history keeps. */
-  bodyBytes: Buffer;
   receivedAt: Date;
 }
 
@@ -48,7 +47,7 @@ export async function acceptSnapshot(deps: AcceptDependencies, incoming: Incomin
   }
 
   const nextSyncBefore = nextSyncDeadline(receivedAt, snapshot.agent.intervalSeconds, deps.staleGraceSeconds);
-  const stored = await deps.store.store({ tokenHash, snapshot, bodyBytes: incoming.bodyBytes, receivedAt, nextSyncBefore });
+  const stored = await deps.store.store({ tokenHash, snapshot, receivedAt, nextSyncBefore });
   if (!stored.stored) return { outcome: 'token_rejected', reason: stored.reason };
   return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner: stored.owner };
 }

@@ -3,10 +3,13 @@
  * or keys) may look like a credential, and none may hold text Postgres cannot store (NUL, lone
  * UTF-16 surrogates), which would otherwise fail deep inside a write.
  *
- * Fast path: when the JSON text has no `\u` escapes, every decoded string appears in it verbatim
- * (other escapes — \" \\ \n … — are characters no credential pattern contains, and NUL or a lone
- * surrogate can only be written as `\u`), so one combined pattern over the raw text decides. Only
- * when that finds something, or the text has `\u` escapes, are the parsed strings walked.
+ * Fast path: when the JSON text holds no backslash at all, every string the parser produced
+ * appears in it character for character, so one combined pattern over the raw text decides (the
+ * quotes, colons and commas between strings are characters no credential pattern can span). Any
+ * escape — `\n` before a key as much as `\u0041` — means the raw text and the parsed strings differ,
+ * so then the parsed strings themselves are scanned. The raw scan can also see text the parser
+ * dropped (the first of two duplicate keys); such a snapshot is refused only if its parsed value
+ * holds the problem, and what is stored is always a re-serialisation of that value.
  */
 import { findSecretKind } from '../secret-patterns.ts';
 
@@ -16,7 +19,7 @@ export type StringProblem =
 
 /** The first problem in `value` (parsed from `rawJson`), or undefined when every string is fine. */
 export function inspectStrings(value: unknown, rawJson?: string): StringProblem | undefined {
-  if (rawJson !== undefined && !rawJson.includes('\\u')) {
+  if (rawJson !== undefined && !rawJson.includes('\\')) {
     return findSecretKind(rawJson) === undefined ? undefined : locateProblem(value, '');
   }
   const strings: string[] = [];

@@ -29,9 +29,8 @@ export type TokenLookup = { ok: true; owner: TokenOwner } | { ok: false; reason:
 export interface SnapshotToStore {
   /** SHA-256 of the presented sync token; the statement finds the instance from it. */
   tokenHash: string;
+  /** Validated; its re-serialisation (never the raw request body) is what the history keeps. */
   snapshot: Snapshot;
-  /** The request body as received; kept (compressed) in the history table. */
-  bodyBytes: Buffer;
   receivedAt: Date;
   nextSyncBefore: Date;
 }
@@ -159,9 +158,11 @@ export class SnapshotStore {
         sentUsage[idx]!.push({ key: item.tokenHash, bucket });
       }
     });
+    // The history keeps what was validated, re-serialised: the raw bytes could hold more than the
+    // parsed value (the first of two duplicate keys), and that part was never checked.
     // Synchronous on purpose: zlib's async API costs more in stream machinery than level-1
     // deflate of a 13 KB body costs outright (measured with bench/ingest.ts).
-    const bodies = batch.map((item) => deflateRawSync(item.bodyBytes, { level: 1 }));
+    const bodies = batch.map((item) => deflateRawSync(JSON.stringify(item.snapshot), { level: 1 }));
     const crons = batch.map((item) => JSON.stringify(item.snapshot.cron));
     const { rows } = await this.#query<IngestStatementRow>('store', INGEST_STATEMENT, [
       batch.map((_, idx) => idx),
@@ -189,7 +190,7 @@ export class SnapshotStore {
     // A copy of a snapshot stored by a sibling in this same batch gets the sibling's answer.
     const storedNow = new Map<string, Date>();
     for (const row of rows) if (row.stored) storedNow.set(`${row.instance_id}|${batch[row.idx]!.snapshot.snapshotId}`, batch[row.idx]!.nextSyncBefore);
-    return batch.map((item, idx): StoreOutcome => {
+    const outcomes = batch.map((item, idx): StoreOutcome | UnansweredReplay => {
       const row = byIdx.get(idx)!;
       if (row.status !== 'ok') return { stored: false, reason: row.status };
       const owner: TokenOwner = { instanceId: row.instance_id!, instanceName: row.instance_name!, workspaceId: row.workspace_id!, paused: row.paused };
@@ -198,7 +199,32 @@ export class SnapshotStore {
         return { stored: true, replay: false, nextSyncBefore: item.nextSyncBefore, owner };
       }
       const first = row.first_answer ? new Date(row.first_answer) : storedNow.get(`${row.instance_id}|${item.snapshot.snapshotId}`);
-      return { stored: true, replay: true, nextSyncBefore: first ?? item.nextSyncBefore, owner };
+      return first ? { stored: true, replay: true, nextSyncBefore: first, owner } : { unanswered: true, owner, snapshotId: item.snapshot.snapshotId };
+    });
+    return this.#answerConcurrentReplays(outcomes);
+  }
+
+  /**
+   * A replay whose first copy was committed by a concurrent statement (another batch or process)
+   * after this one began: the statement waited on that row's insert but could not see its answer.
+   * Rare, so one extra read for them, to give the first answer as the contract promises.
+   */
+  async #answerConcurrentReplays(outcomes: (StoreOutcome | UnansweredReplay)[]): Promise<StoreOutcome[]> {
+    const unanswered = outcomes.filter((outcome): outcome is UnansweredReplay => 'unanswered' in outcome);
+    if (unanswered.length === 0) return outcomes as StoreOutcome[];
+    const { rows } = await this.#query<{ instance_id: string; snapshot_id: string; next_sync_before: Date }>(
+      'first-answers',
+      `select s.instance_id, s.snapshot_id, s.next_sync_before
+         from snapshot s join unnest($1::uuid[], $2::uuid[]) as k(instance_id, snapshot_id)
+           on s.instance_id = k.instance_id and s.snapshot_id = k.snapshot_id`,
+      [unanswered.map((u) => u.owner.instanceId), unanswered.map((u) => u.snapshotId)],
+    );
+    const firstAnswers = new Map(rows.map((row) => [`${row.instance_id}|${row.snapshot_id}`, new Date(row.next_sync_before)]));
+    return outcomes.map((outcome): StoreOutcome => {
+      if (!('unanswered' in outcome)) return outcome;
+      const first = firstAnswers.get(`${outcome.owner.instanceId}|${outcome.snapshotId.toLowerCase()}`);
+      // Pruned in between (retention runs for days, so only in theory): the row is gone, answer now.
+      return { stored: true, replay: true, nextSyncBefore: first ?? new Date(), owner: outcome.owner };
     });
   }
 
@@ -219,6 +245,13 @@ export class SnapshotStore {
       throw error;
     }
   }
+}
+
+/** A replay whose first answer the ingest statement could not see (see #answerConcurrentReplays). */
+interface UnansweredReplay {
+  unanswered: true;
+  owner: TokenOwner;
+  snapshotId: string;
 }
 
 const USAGE_FIELDS = ['runs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd', 'errors', 'missingCost'] as const;

@@ -18,7 +18,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export const TEST_INGEST_CONFIG: Config['ingest'] = { rateLimitBurst: 6, rateLimitRefillSeconds: 10, requestTimeoutMs: 10_000 };
+export const TEST_INGEST_CONFIG: Config['ingest'] = {
+  rateLimitBurst: 6,
+  rateLimitRefillSeconds: 10,
+  requestTimeoutMs: 10_000,
+  authFailureBurst: 1000,
+  authFailureRefillSeconds: 6,
+};
 
 export async function startTestApp(
   db: TestDatabase,
@@ -39,7 +45,7 @@ export async function startTestApp(
   const metrics = createHttpMetrics();
   const { chatWebhooks, ...ingestHooks } = hooks;
   const ingest = { ...(await createIngestDependencies(db.database.orm, { ...TEST_INGEST_CONFIG, ...ingestConfig })), ...ingestHooks };
-  const app = createApp({ orm: db.database.orm, logger, metrics, ingest, clock: () => now ?? new Date(), chatWebhooks });
+  const app = createApp({ orm: db.database.orm, logger, metrics, ingest, clock: () => now ?? new Date(), chatWebhooks, trustProxy: true });
   const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   return {
     base: `http://127.0.0.1:${server.port}`,
