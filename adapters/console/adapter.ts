@@ -3,7 +3,8 @@
  * stdout as readable text, so everything can be tried locally.
  */
 import type { ChatAdapter, MessageRef } from '../../bot/chat/chat-adapter.ts';
-import { toPlainText, type AlertMessage } from '../../bot/messages/alert-message.ts';
+import type { AlertMessage } from '../../bot/messages/alert-message.ts';
+import { toTerminalText } from './terminal-text.ts';
 
 export const CONSOLE_CHANNEL = 'stdout';
 
@@ -12,15 +13,20 @@ export function consoleAdapter(write: (text: string) => void = (text) => process
   return {
     platform: 'console',
     async post(_channelId: string, message: AlertMessage): Promise<MessageRef> {
-      write(`\n${toPlainText(message)}\n`);
+      write(`\n${toTerminalMessage(message)}\n`);
       return { line: ++counter };
     },
     async update(ref: MessageRef, message: AlertMessage): Promise<void> {
-      write(`\n${toPlainText(message)}\n(updates alert #${ref.line})\n`);
+      write(`\n${toTerminalMessage(message)}\n(updates alert #${ref.line})\n`);
     },
     async reply(ref: MessageRef, text: string): Promise<MessageRef> {
-      write(`  ↳ #${ref.line}: ${text}\n`);
+      write(`  ↳ #${ref.line}: ${toTerminalText(text)}\n`);
       return { line: ++counter };
     },
   };
+}
+
+/** The alert as lines of text, every part of it (any of which may quote a snapshot) made safe. */
+function toTerminalMessage(message: AlertMessage): string {
+  return [message.title, message.summary, ...message.fields.map((f) => `${f.label}: ${f.value}`)].map(toTerminalText).join('\n');
 }

@@ -4,6 +4,7 @@
  * act as an admin of the default workspace, and replies meant only for them (tokens) are printed
  * there too.
  */
+import { toTerminalLines, toTerminalText } from './terminal-text.ts';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
@@ -27,8 +28,8 @@ export function readConsoleCommands(input: Readable, write: (text: string) => vo
   lines.on('line', (line) => {
     answered = answered.then(() =>
       answerConsoleLine(line, handlers).then(
-        (answer) => void (answer && write(`${answer}\n`)),
-        (error: unknown) => write(`Could not answer: ${(error as Error).message}\n`),
+        (answer) => void (answer && write(`${toTerminalLines(answer)}\n`)),
+        (error: unknown) => write(`Could not answer: ${toTerminalText((error as Error).message)}\n`),
       ),
     );
   });

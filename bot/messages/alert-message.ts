@@ -71,8 +71,3 @@ export function alertMessage(facts: AlertFacts): AlertMessage {
     ],
   };
 }
-
-/** For terminals and logs: title, summary, fields, one per line. */
-export function toPlainText(message: AlertMessage): string {
-  return [message.title, message.summary, ...message.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
-}
