@@ -207,7 +207,8 @@ function superviseWebProcesses(config: Config, logger: Logger): void {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    logger.error({ pid: worker.process.pid, code }, 'a web process died; starting another');
+    // `pid` is the logger's own field (this process); the one that died is the web process.
+    logger.error({ webPid: worker.process.pid, code }, 'a web process died; starting another');
     cluster.fork();
   });
   const stop = (signal: NodeJS.Signals) => {

@@ -59,15 +59,18 @@ export function postgresSignals(options: PostgresSignalsOptions): Signals {
   const listen = async (attempt: number) => {
     if (closed || !options.listenUrl) return;
     const client = new pg.Client({ connectionString: options.listenUrl, application_name: 'deepclaw-signals' });
+    // Once this connection has listened, its loss is a new outage: the backoff starts over.
+    let listened = false;
     const retry = (error: unknown) => {
       client.removeAllListeners();
       client.on('error', () => {});
       void client.end().catch(() => {});
       if (listener === client) listener = undefined;
       if (closed) return;
-      const delayMs = Math.min(30_000, 500 * 2 ** attempt);
+      const failures = listened ? 0 : attempt;
+      const delayMs = reconnectDelayMs(failures);
       options.logger.warn({ err: error, retryInMs: delayMs }, 'signal connection lost; ticks carry on meanwhile');
-      reconnectTimer = setTimeout(() => void listen(attempt + 1), delayMs);
+      reconnectTimer = setTimeout(() => void listen(failures + 1), delayMs);
     };
     client.on('error', retry);
     client.on('notification', (message) => {
@@ -83,6 +86,7 @@ export function postgresSignals(options: PostgresSignalsOptions): Signals {
       await client.query(`listen ${SNAPSHOTS}`);
       await client.query(`listen ${NOTIFICATIONS}`);
       listener = client;
+      listened = true;
       // A connection that ends cleanly (server restart) is lost too.
       client.on('end', () => retry(new Error('connection ended')));
       if (closed) await client.end();
@@ -118,4 +122,9 @@ export function postgresSignals(options: PostgresSignalsOptions): Signals {
       await client?.end().catch(() => {});
     },
   };
+}
+
+/** Wait before reconnect attempt `failures` + 1 of one outage: 0.5 s, doubling, at most 30 s. */
+export function reconnectDelayMs(failures: number): number {
+  return Math.min(30_000, 500 * 2 ** failures);
 }
