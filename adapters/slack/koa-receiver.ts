@@ -7,6 +7,7 @@
  * answer through `response_url`.
  */
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../bot/logger.ts';
 import { verifySlackSignature } from './verify-signature.ts';
@@ -52,6 +53,12 @@ export class KoaSlackReceiver implements Receiver {
   middleware(): Middleware {
     return async (ctx) => {
       const { logger, clock } = this.#options;
+      // Slack sends slash commands and interactivity as forms, the Events API as JSON; nothing else.
+      if (!ctx.is('application/x-www-form-urlencoded', 'application/json')) {
+        ctx.status = 415;
+        ctx.body = { error: 'unsupported_media_type', message: 'Slack requests are application/x-www-form-urlencoded or application/json' };
+        return;
+      }
       const raw = await readRaw(ctx.req, MAX_BODY_BYTES);
       if (raw === undefined) {
         ctx.status = 413;
@@ -138,7 +145,7 @@ function parseBody(rawBody: string, contentType: string): Record<string, unknown
 }
 
 /** The raw body, or undefined past `maxBytes` (then the rest is not read). */
-function readRaw(request: NodeJS.ReadableStream & { headers: Record<string, unknown> }, maxBytes: number): Promise<Buffer | undefined> {
+function readRaw(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {

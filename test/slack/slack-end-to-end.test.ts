@@ -175,6 +175,18 @@ describeStorage('Slack end to end', (db) => {
     expect(await sql(`select count(*)::int as n from instance where name = 'replayed-vps'`)).toEqual([{ n: 1 }]);
   });
 
+  it('refuses a correctly signed request of a content type Slack never sends with 415, and does nothing', async () => {
+    const channel = await linkedChannel();
+    const before = { responses: slack.responses.length, audit: await sql('select count(*)::int as n from audit_log') };
+    const { rawBody } = slashCommand(BOB, channel, 'add plain-text-vps');
+    const answer = await sendSigned(rawBody, 'text/plain');
+    expect(answer.status).toBe(415);
+    await platforms.settled?.();
+    expect(slack.responses.length).toBe(before.responses);
+    expect(await sql('select count(*)::int as n from audit_log')).toEqual(before.audit);
+    expect(await sql("select count(*)::int as n from instance where name = 'plain-text-vps'")).toEqual([{ n: 0 }]);
+  });
+
   it("answers Slack's URL verification and SSL check, signed like everything else", async () => {
     const challenge = await sendSigned(JSON.stringify({ type: 'url_verification', token: 'legacy', challenge: 'c-123' }), 'application/json');
     expect(challenge).toMatchObject({ status: 200 });
