@@ -1,5 +1,5 @@
 /**
- * The real OpenClaw state directories in ../shared/fixtures/openclaw, copied to a temporary
+ * The real OpenClaw state directories in test/fixtures/openclaw, copied to a temporary
  * directory before use (opening a WAL database, even read-only, may create files beside it), and
  * the clock pinned to when they were written.
  */
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const FIXTURES_ROOT = join(REPO_ROOT, '..', 'shared', 'fixtures', 'openclaw');
+export const FIXTURES_ROOT = join(REPO_ROOT, 'test', 'fixtures', 'openclaw');
 export const FIXTURE_VERSIONS = ['2026.5.7', '2026.7.35', '2026.9.6'] as const;
 export type FixtureVersion = (typeof FIXTURE_VERSIONS)[number];
 export const FIXTURE_ERA: Record<FixtureVersion, 'json' | 'sqlite-cron' | 'sqlite'> = {
