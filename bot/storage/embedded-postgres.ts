@@ -1,18 +1,18 @@
 /**
  * The embedded Postgres: PGlite (real Postgres compiled to WebAssembly) persisted under the data
- * dir and served on a loopback ephemeral port by pglite-socket, so the very same `pg`-based
- * MikroORM driver talks to it as to any server.
+ * dir and served on a loopback ephemeral port by our {@link PgliteSessionServer}, so the very same
+ * `pg`-based MikroORM driver talks to it as to any server.
  *
  * PGlite is single-process: two processes writing one data dir would corrupt it. A lock file
  * (`embedded.json`, created with O_EXCL) guards the dir and also tells the admin CLI where the
  * running service serves the database, so the CLI can use it instead of failing on the lock.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DeepClawError } from '../errors.ts';
+import { PgliteSessionServer } from './pglite-session-server.ts';
 
 const LOCK_FILE = 'embedded.json';
 const HOST = '127.0.0.1';
@@ -55,9 +55,8 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; maxConn
   }
   try {
     const db = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : 'memory://');
-    const server = new PGLiteSocketServer({ db, host: HOST, port: 0, maxConnections: options.maxConnections });
-    await server.start();
-    const port = listeningPort(server);
+    const server = new PgliteSessionServer({ db, host: HOST, port: 0, maxConnections: options.maxConnections });
+    const port = await server.start();
     if (dataDir) await writeLock(dataDir, { pid: process.pid, port, startedAt: new Date().toISOString() });
     return {
       url: `postgres://postgres@${HOST}:${port}/postgres`,
@@ -139,11 +138,4 @@ function answers(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.once('timeout', () => done(false));
   });
-}
-
-function listeningPort(server: PGLiteSocketServer): number {
-  // pglite-socket keeps the OS-assigned port private; its server-connection string carries it.
-  const port = Number(/:(\d+)$/.exec(server.getServerConn())?.[1]);
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`pglite-socket reported no port (${server.getServerConn()})`);
-  return port;
 }
