@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- ingest [--duration 20] [--connections 50] [--instances 10000]`
+ * `npm run bench -- ingest [--duration 20] [--connections 50] [--instances 10000] [--embedded]`
  *
  * Durable snapshot throughput of POST /v1/snapshots on the real local Postgres: `npm run web`
  * (separate Node processes, as in production) on a scratch database, loaded by autocannon with
@@ -11,13 +11,18 @@
  * rows), reported as `firstSyncPerSec`; then `--duration` seconds of the syncs that follow, as a
  * fleet in service sends them — the headline figures.
  *
+ * `--embedded` measures the default install instead: one `node bot/main.ts` (web and worker, as
+ * `npm start` runs it) on the embedded database (PGlite) in a scratch data dir.
+ *
  * DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres); the
  * benchmark creates and drops its own database there. Last line: one JSON object.
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,15 +38,31 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '50' },
     instances: { type: 'string', default: '10000' },
     processes: { type: 'string', default: '2' },
+    embedded: { type: 'boolean', default: false },
   },
 });
 const durationSeconds = Number(flags.duration);
 const connections = Number(flags.connections);
 const instanceCount = Number(flags.instances);
-const scratch = await createScratchDatabase('deepclaw_bench');
-const databaseUrl = scratch.url;
+const embedded = flags.embedded;
+const scratch = embedded ? undefined : await createScratchDatabase('deepclaw_bench');
+const dataDir = embedded ? mkdtempSync(join(tmpdir(), 'deepclaw-bench-')) : undefined;
+let databaseUrl = scratch?.url ?? '';
 let server: ChildProcess | undefined;
+let service: (ChildProcess & { port?: number }) | undefined;
 try {
+  if (dataDir) {
+    // The service migrates and then serves its embedded database; the fleet is inserted through it.
+    service = await startNode(['--max-semi-space-size=64', 'bot/main.ts'], {
+      DATABASE_URL: undefined,
+      DEEPCLAW_DATA_DIR: dataDir,
+      DATABASE_POOL_SIZE: '8',
+      DEEPCLAW_RATE_LIMIT_BURST: '10000',
+      LOG_LEVEL: 'warn',
+    });
+    const { port } = JSON.parse(readFileSync(join(dataDir, 'embedded.json'), 'utf8')) as { port: number };
+    databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
   const bodies = await prepareFleet();
   console.log(`fleet: ${instanceCount} instances, snapshot body ~${(bodies.sampleBytes / 1024).toFixed(1)} KiB, ${connections} connections, ${durationSeconds} s per phase`);
 
@@ -51,27 +72,32 @@ try {
   console.log(`baseline (bare Koa, read body, 202): ${baseline.perSec.toFixed(0)} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, non-2xx ${baseline.errors}`);
 
   // The same command line as `npm run web` (package.json), so the benchmark measures what deploys run.
-  server = await startNode(['--max-semi-space-size=64', 'bot/main.ts', '--role', 'web'], {
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: '8',
-    DEEPCLAW_WEB_PROCESSES: flags.processes,
-    // The limiter is per-token arithmetic; the benchmark measures storage, not the limiter's 429s.
-    DEEPCLAW_RATE_LIMIT_BURST: '10000',
-    LOG_LEVEL: 'warn',
-  });
+  server =
+    service ??
+    (await startNode(['--max-semi-space-size=64', 'bot/main.ts', '--role', 'web'], {
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: '8',
+      DEEPCLAW_WEB_PROCESSES: flags.processes,
+      // The limiter is per-token arithmetic; the benchmark measures storage, not the limiter's 429s.
+      DEEPCLAW_RATE_LIMIT_BURST: '10000',
+      LOG_LEVEL: 'warn',
+    }));
+  service = undefined;
   const seqs = new Uint32Array(bodies.tokens.length);
   const firstSync = await load(server, bodies, seqs, { amount: instanceCount });
   console.log(`first sync of every instance: ${firstSync.perSec.toFixed(0)} snapshots/s, p99 ${firstSync.p99} ms, non-2xx ${firstSync.errors}`);
   const ingest = await load(server, bodies, seqs);
+  // The embedded database is served by the service itself: count before stopping it.
+  let stored = embedded ? await countStored() : 0;
   await stop(server);
   server = undefined;
-  const stored = await countStored();
-  console.log(`ingest: ${ingest.perSec.toFixed(0)} snapshots/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, non-2xx ${ingest.errors}, stored ${stored} snapshots`);
+  if (!embedded) stored = await countStored();
+  console.log(`${embedded ? 'ingest (embedded database)' : 'ingest'}: ${ingest.perSec.toFixed(0)} snapshots/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, non-2xx ${ingest.errors}, stored ${stored} snapshots`);
   if (stored < ingest.ok + firstSync.ok) console.log(`WARNING: ${ingest.ok + firstSync.ok} answered 202 but only ${stored} rows stored`);
 
   console.log(
     JSON.stringify({
-      bench: 'ingest',
+      bench: embedded ? 'ingest-embedded' : 'ingest',
       snapshotsPerSec: Math.round(ingest.perSec),
       p50Ms: ingest.p50,
       p99Ms: ingest.p99,
@@ -83,7 +109,9 @@ try {
   );
 } finally {
   if (server) await stop(server);
-  await scratch.drop();
+  if (service) await stop(service);
+  await scratch?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
 interface Fleet {
@@ -95,8 +123,10 @@ interface Fleet {
 
 /** Creates the instances and their tokens in bulk, and one body template per instance. */
 async function prepareFleet(): Promise<Fleet> {
-  const migrated = await runNode(['bot/cli/main.ts', 'migrate'], { DATABASE_URL: databaseUrl });
-  if (migrated !== 0) throw new Error('migrations failed');
+  if (!embedded) {
+    const migrated = await runNode(['bot/cli/main.ts', 'migrate'], { DATABASE_URL: databaseUrl });
+    if (migrated !== 0) throw new Error('migrations failed');
+  }
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const tokens = Array.from({ length: instanceCount }, () => generateSyncToken());
@@ -252,7 +282,8 @@ async function startNode(args: string[], env: NodeJS.ProcessEnv): Promise<ChildP
   const port = await freePort();
   const child: ChildProcess & { port?: number } = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    // An undefined value removes an inherited variable (the embedded run must not see DATABASE_URL).
+    env: Object.fromEntries(Object.entries({ ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env }).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.port = port;
