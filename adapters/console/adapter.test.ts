@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertMessage } from '../../bot/messages/alert-message.ts';
+import { alertMessage, type AlertMessage } from '../../bot/messages/alert-message.ts';
 import { consoleAdapter } from './adapter.ts';
 import { toTerminalText } from './terminal-text.ts';
 
@@ -50,5 +50,29 @@ describe('console adapter', () => {
     for (const text of ['heartbeat-main', 'Sicherung über Nacht', 'ночной бэкап', 'بالليل', '夜間バックアップ', 'deploy 🚀']) {
       expect(toTerminalText(text)).toBe(text);
     }
+  });
+});
+
+describe('console adapter edits', () => {
+  it('prints an edit only when it changes what the alert shows, and a resolution as a line of its own', async () => {
+    const written: string[] = [];
+    const adapter = consoleAdapter((text) => written.push(text));
+    const open = alertMessage({ eventId: 'e1', instanceName: 'my-vps', kind: 'gateway-down', summary: 'the gateway does not answer', openedAt: new Date('2026-12-02T10:00:00Z') });
+    const resolved = alertMessage({
+      eventId: 'e1',
+      instanceName: 'my-vps',
+      kind: 'gateway-down',
+      summary: 'the gateway does not answer',
+      openedAt: new Date('2026-12-02T10:00:00Z'),
+      resolved: { at: new Date('2026-12-02T10:05:00Z'), summary: 'the gateway is live and ready again' },
+    });
+    const ref = await adapter.post('stdout', open);
+    await adapter.update(ref, open);
+    expect(written.join('')).not.toContain('(updates alert #1)');
+    await adapter.update(ref, resolved);
+    await adapter.update(ref, resolved);
+    const output = written.join('');
+    expect(output.match(/\(updates alert #1\)/g)).toHaveLength(1);
+    expect(output).toContain('✅ my-vps: gateway down — resolved\nthe gateway does not answer\nResolved: the gateway is live and ready again\n');
   });
 });

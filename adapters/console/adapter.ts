@@ -10,14 +10,23 @@ export const CONSOLE_CHANNEL = 'stdout';
 
 export function consoleAdapter(write: (text: string) => void = (text) => process.stdout.write(text)): ChatAdapter {
   let counter = 0;
+  // What each alert number shows now. An edit that changes nothing (a grouped alert is edited
+  // once per member that resolves, each time rendered from the same final state) is a no-op in
+  // a chat, where it replaces the message; printed again here, it would read as a second alert.
+  const shown = new Map<string | number, string>();
   return {
     platform: 'console',
     async post(_channelId: string, message: AlertMessage): Promise<MessageRef> {
-      write(`\n${toTerminalMessage(message)}\n`);
-      return { line: ++counter };
+      const text = toTerminalMessage(message);
+      write(`\n${text}\n`);
+      shown.set(++counter, text);
+      return { line: counter };
     },
     async update(ref: MessageRef, message: AlertMessage): Promise<void> {
-      write(`\n${toTerminalMessage(message)}\n(updates alert #${ref.line})\n`);
+      const text = toTerminalMessage(message);
+      if (ref.line !== undefined && shown.get(ref.line) === text) return;
+      if (ref.line !== undefined) shown.set(ref.line, text);
+      write(`\n${text}\n(updates alert #${ref.line})\n`);
     },
     async reply(ref: MessageRef, text: string): Promise<MessageRef> {
       write(`  ↳ #${ref.line}: ${toTerminalText(text)}\n`);

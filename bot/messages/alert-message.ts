@@ -54,8 +54,10 @@ export function alertMessage(facts: AlertFacts): AlertMessage {
     return {
       title: `✅ ${facts.instanceName}: ${TITLES[facts.kind]} — resolved`,
       severity: 'resolved',
-      summary: `${facts.summary}\nResolved: ${facts.resolved.summary}`,
-      fields,
+      summary: facts.summary,
+      // A field of its own, not a second line of the summary: every platform shows fields as
+      // they are, and a renderer that escapes line breaks in values never sees one of ours.
+      fields: [{ label: 'Resolved', value: facts.resolved.summary }, ...fields],
       actions: [],
     };
   }
