@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OPENAPI_DOCUMENT_URL } from '../scripts/openapi.ts';
-import { documentedExampleSnapshot, snapshotOpenApiDocument, snapshotOpenApiYaml } from '../scripts/openapi/snapshot-openapi.ts';
-import { jsonSchemaViolations } from '../test/support/json-schema-subset.ts';
-import { buildSnapshot } from '../test/support/snapshot-factory.ts';
-import { anyJson, mutate, strangeNumber, strangeString } from '../test/support/snapshot-mutations.ts';
-import { snapshotSchema, type IngestErrorBody, type SnapshotAccepted } from './contract.ts';
+import { OPENAPI_DOCUMENT_URL } from './write-openapi.ts';
+import { documentedExampleSnapshot, snapshotOpenApiDocument, snapshotOpenApiYaml } from './snapshot-openapi.ts';
+import { jsonSchemaViolations } from '../../test/support/json-schema-subset.ts';
+import { buildSnapshot } from '../../test/support/snapshot-factory.ts';
+import { anyJson, mutate, strangeNumber, strangeString } from '../../test/support/snapshot-mutations.ts';
+import { snapshotSchema, type IngestErrorBody, type SnapshotAccepted } from '../contract.ts';
 
 type Node = Record<string, any>;
 
@@ -33,7 +33,7 @@ const ANSWERS: Record<string, string[]> = {
 describe('docs/openapi.yaml', () => {
   it('is what npm run openapi generates from the contract', () => {
     const committed = readFileSync(OPENAPI_DOCUMENT_URL, 'utf8');
-    expect(committed === snapshotOpenApiYaml(), 'docs/openapi.yaml is out of date with ingest/contract.ts or scripts/openapi/: run npm run openapi').toBe(true);
+    expect(committed === snapshotOpenApiYaml(), 'docs/openapi.yaml is out of date with ingest/contract.ts or ingest/openapi/: run npm run openapi').toBe(true);
   });
 
   it('accepts the snapshots the contract accepts: a test fixture and the documented example', () => {

@@ -1,11 +1,11 @@
 /**
  * `npm run openapi`: rewrites docs/openapi.yaml from the zod contract and the route's answers
- * (scripts/openapi/snapshot-openapi.ts). ingest/openapi.test.ts fails until the file is rewritten.
+ * (snapshot-openapi.ts beside this file). snapshot-openapi.test.ts fails until the file is rewritten.
  */
 import { writeFileSync } from 'node:fs';
-import { snapshotOpenApiYaml } from './openapi/snapshot-openapi.ts';
+import { snapshotOpenApiYaml } from './snapshot-openapi.ts';
 
-export const OPENAPI_DOCUMENT_URL = new URL('../docs/openapi.yaml', import.meta.url);
+export const OPENAPI_DOCUMENT_URL = new URL('../../docs/openapi.yaml', import.meta.url);
 
 if (import.meta.main) {
   writeFileSync(OPENAPI_DOCUMENT_URL, snapshotOpenApiYaml());

@@ -3,14 +3,14 @@
  * the zod contract; the answers are written here from ingest/routes/snapshots.ts and the error
  * boundary. Where a failure's message is produced by a function the route calls, the example is
  * that function's real answer, so a reworded message shows up as a change to the document.
- * ingest/openapi.test.ts fails when the committed file differs from what this builds.
+ * ingest/openapi/snapshot-openapi.test.ts fails when the committed file differs from what this builds.
  */
 import { readFileSync } from 'node:fs';
-import { MAX_SNAPSHOT_BYTES, SNAPSHOT_SCHEMA } from '../../ingest/contract.ts';
+import { MAX_SNAPSHOT_BYTES, SNAPSHOT_SCHEMA } from '../contract.ts';
 import { SECRET_PATTERNS } from '../../bot/secret-patterns.ts';
-import { bearerToken, rejectedTokenError } from '../../ingest/bearer-token.ts';
-import { IngestError } from '../../ingest/ingest-error.ts';
-import { MAX_REPORTED_ISSUES, parseSnapshotBody, validateSnapshot } from '../../ingest/validate-snapshot.ts';
+import { bearerToken, rejectedTokenError } from '../bearer-token.ts';
+import { IngestError } from '../ingest-error.ts';
+import { MAX_REPORTED_ISSUES, parseSnapshotBody, validateSnapshot } from '../validate-snapshot.ts';
 import { snapshotRequestSchema, type JsonSchema } from './snapshot-request-schema.ts';
 import { toYaml, type Json } from './to-yaml.ts';
 

@@ -19,7 +19,7 @@ import {
   TOP_OF_UTC_HOUR,
   USAGE_COUNTS,
   usageBucketSchema,
-} from '../../ingest/contract.ts';
+} from '../contract.ts';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
