@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { cli } from '../../test/support/cli.ts';
 import { describeStorage } from '../../test/support/databases.ts';
@@ -211,4 +212,12 @@ it('exits 3 with a clear line when the database cannot be reached', async () => 
   expect(result.exitCode).toBe(3);
   expect(result.stderr).toMatch(/^deepclaw: cannot reach Postgres at postgres:\/\/deepclaw@127\.0\.0\.1:1\/none: .+\n$/);
   expect(result.stderr).not.toContain('secret-pw');
+});
+
+it.each([['--version'], ['-v'], ['instance', 'list', '--version']])('prints the version from package.json for %j, without reading the configuration or opening a database', async (...argv) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  // An invalid configuration and an unreachable database would fail any command that opened one.
+  const result = await cli(argv, { env: { PORT: 'abc', DATABASE_URL: 'postgres://deepclaw@127.0.0.1:1/none' } });
+  expect(result).toMatchObject({ exitCode: 0, stdout: `deepclaw ${version}\n`, stderr: '' });
+  expect((await cli(['--version', '--json'], { env: {} })).json()).toEqual({ version });
 });

@@ -5,6 +5,7 @@
  * Exit codes: 0 done · 1 the command failed (unknown name, duplicate, …) · 2 wrong usage or
  * invalid configuration · 3 the database cannot be reached or is locked by another process.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Actor } from '../actor.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
@@ -31,6 +32,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, database: 3 } as const;
 
 class UsageError extends Error {}
 
+/** The version in package.json: what `deepclaw --version` prints. */
+export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: { command: string; positionals: string[]; options: CommandOptions };
   try {
@@ -43,6 +47,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { command, positionals, options } = parsed;
   if (command === 'help') {
     io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (command === 'version') {
+    // Before the configuration and the database: it must answer on a broken or locked install too.
+    io.stdout.write(options.json ? `${JSON.stringify({ version: VERSION })}\n` : `deepclaw ${VERSION}\n`);
     return EXIT.ok;
   }
 
@@ -111,11 +120,13 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
         grace: { type: 'string' },
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  if (values.version) return { command: 'version', positionals: [], options: { json: values.json === true } };
   if (values.help || words.length === 0) return { command: 'help', positionals: [], options: { json: false } };
   const [group = '', action = ''] = words;
   const command = COMMANDS[`${group} ${action}`] ? `${group} ${action}` : group;

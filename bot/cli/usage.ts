@@ -32,6 +32,7 @@ Records and upkeep
   audit [--limit 20]                      recent audit log, newest first
   migrate                                 apply pending database migrations
   help                                    this text
+  --version, -v                           print the version
 
 Options
   --workspace <name>   the workspace to act in (default: "default")
