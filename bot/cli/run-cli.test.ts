@@ -173,7 +173,6 @@ describeStorage('admin CLI', (db) => {
     [[], 0, 'Usage: deepclaw <command>'],
     [['help'], 0, 'Usage: deepclaw <command>'],
     [['frobnicate'], 2, 'deepclaw: unknown command "frobnicate"'],
-    [['instance'], 2, 'deepclaw: unknown command "instance"'],
     [['instance', 'add'], 2, 'deepclaw: "instance add" needs <name>'],
     [['instance', 'add', 'a', 'b'], 2, 'deepclaw: "instance add" needs <name>'],
     [['instance', 'list', 'extra'], 2, 'deepclaw: "instance list" takes no arguments (got "extra")'],
@@ -188,6 +187,17 @@ describeStorage('admin CLI', (db) => {
     const output = exitCode === 0 ? result.stdout : result.stderr;
     expect(output).toContain(text);
     if (exitCode === 2) expect(result.stderr).toContain('Usage: deepclaw <command>');
+  });
+
+  it.each([
+    [['instance', 'lst'], 'deepclaw: unknown command "instance lst". Did you mean "instance list"?\n'],
+    [['instanse', 'list'], 'deepclaw: unknown command "instanse list". Did you mean "instance list"?\n'],
+    [['mgirate'], 'deepclaw: unknown command "mgirate". Did you mean "migrate"?\n'],
+    [['threshold', 'sett', 'a', 'b'], 'deepclaw: unknown command "threshold sett". Did you mean "threshold set"?\n'],
+    [['instance'], 'deepclaw: "instance" needs one of: add, list, remove, pause, resume\n'],
+  ])('suggests the close command for %j instead of printing the whole usage, with exit 2', async (argv, stderr) => {
+    const result = await run(argv);
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr });
   });
 
   it('writes nothing when the usage is wrong', async () => {

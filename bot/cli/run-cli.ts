@@ -11,6 +11,7 @@ import type { Actor } from '../actor.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { DurationError, toSeconds } from '../duration.ts';
 import { DeepClawError } from '../errors.ts';
+import { closeNames, didYouMeanAny } from '../suggest.ts';
 import { DataDirInUseError } from '../storage/embedded-postgres.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { DatabaseUnavailableError, openDatabase, type Database } from '../storage/orm.ts';
@@ -30,7 +31,14 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, database: 3 } as const;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** False when the message already says what to type instead: the whole usage would bury it. */
+  readonly showUsage: boolean;
+  constructor(message: string, showUsage = true) {
+    super(message);
+    this.showUsage = showUsage;
+  }
+}
 
 /** The version in package.json: what `deepclaw --version` prints. */
 export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
@@ -41,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`deepclaw: ${error.message}\n\n${USAGE}`);
+    io.stderr.write(error.showUsage ? `deepclaw: ${error.message}\n\n${USAGE}` : `deepclaw: ${error.message}\n`);
     return EXIT.usage;
   }
   const { command, positionals, options } = parsed;
@@ -131,7 +139,7 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
   const [group = '', action = ''] = words;
   const command = COMMANDS[`${group} ${action}`] ? `${group} ${action}` : group;
   const spec = COMMANDS[command];
-  if (!spec) throw new UsageError(`unknown command "${words.join(' ')}"`);
+  if (!spec) throw unknownCommand(words);
   const positionals = words.slice(command.split(' ').length);
   if (positionals.length !== spec.arguments.length) {
     throw new UsageError(
@@ -157,6 +165,30 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
       limit: optionalLimit(values.limit as string | undefined),
     },
   };
+}
+
+/**
+ * `instance` alone names its subcommands; a mistyped command (`stauts`, `instance lst`,
+ * `instanse list`) suggests the close one; only a word like no command gets the whole usage.
+ */
+function unknownCommand(words: string[]): UsageError {
+  const [group = '', action] = words;
+  const names = Object.keys(COMMANDS);
+  const subcommands = names.filter((name) => name.startsWith(`${group} `));
+  if (subcommands.length > 0 && action === undefined) {
+    return new UsageError(`"${group}" needs one of: ${subcommands.map((name) => name.slice(group.length + 1)).join(', ')}`, false);
+  }
+  const typed = words.slice(0, 2).join(' ');
+  const close =
+    subcommands.length > 0
+      ? closeNames(action ?? '', subcommands.map((name) => name.slice(group.length + 1))).map((name) => `${group} ${name}`)
+      : [
+          ...closeNames(typed, names.filter((name) => name.includes(' '))),
+          ...closeNames(group, names.filter((name) => !name.includes(' '))),
+        ];
+  const shown = typed.slice(0, 60);
+  if (close.length === 0) return new UsageError(`unknown command "${shown}"`);
+  return new UsageError(`unknown command "${shown}".${didYouMeanAny([...new Set(close)].slice(0, 3))}`, false);
 }
 
 function optionalDuration(option: string, value: string | undefined): number | undefined {
