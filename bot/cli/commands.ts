@@ -18,6 +18,8 @@ import type { CliIo } from './run-cli.ts';
 
 export interface CommandOptions {
   json: boolean;
+  /** `--yes`: confirmed beforehand, for commands that ask. */
+  yes?: boolean;
   workspace?: string;
   instance?: string;
   intervalSeconds?: number;
@@ -35,6 +37,8 @@ export interface CommandContext {
 export interface Command {
   arguments: string[];
   options: ('workspace' | 'instance' | 'interval' | 'grace' | 'limit')[];
+  /** Set on commands that delete data: they ask first on a terminal, and need --yes off one. */
+  confirm?: true;
   run(context: CommandContext, args: string[]): Promise<number>;
 }
 
@@ -120,8 +124,15 @@ export const COMMANDS: Record<string, Command> = {
   'instance remove': {
     arguments: ['name'],
     options: ['workspace'],
+    confirm: true,
     async run({ em, actor, options, io }, [name]) {
       const workspace = await findWorkspace(em, options.workspace);
+      // Name it as stored, and only after it is known to exist: no question about a typo.
+      const instance = await findInstance(em, workspace, name!);
+      if (!options.yes && !(await confirmed(io, `Remove ${instance.name} and its tokens, snapshots and events? [y/N] `))) {
+        io.stderr.write('Nothing was removed.\n');
+        return 1;
+      }
       await removeInstance(em, { workspace, name: name!, actor });
       io.stdout.write(options.json ? json({ removed: name }) : `Removed instance "${name}" and revoked its tokens.\n`);
       return 0;
@@ -313,6 +324,11 @@ const REASONS = {
   revoked: 'this token was revoked; issue a new one with: deepclaw token rotate <instance>',
   expired: 'this token was rotated and its grace period is over',
 } as const;
+
+/** Yes only for an explicit y or yes; Enter, anything else or Ctrl-D is no. */
+async function confirmed(io: CliIo, question: string): Promise<boolean> {
+  return /^y(es)?$/i.test((await io.ask(question)).trim());
+}
 
 function pauseCommand(paused: boolean): Command {
   return {

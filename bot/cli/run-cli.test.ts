@@ -56,12 +56,43 @@ describeStorage('admin CLI', (db) => {
     expect((await run(['instance', 'resume', 'pausy', '--json'])).json()).toEqual({ instance: 'pausy', state: 'active', changed: true });
   });
 
-  it('removes an instance, after which its token no longer checks out', async () => {
+  it('removes an instance with --yes, after which its token no longer checks out', async () => {
     const { token } = (await run(['instance', 'add', 'doomed', '--json'])).json();
-    expect((await run(['instance', 'remove', 'doomed'])).stdout).toBe('Removed instance "doomed" and revoked its tokens.\n');
+    expect((await run(['instance', 'remove', 'doomed', '--yes'])).stdout).toBe('Removed instance "doomed" and revoked its tokens.\n');
     const check = await run(['token', 'check'], token);
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toBe('Not valid: no instance has this token.\n');
+  });
+
+  it('asks before removing on a terminal, and removes only on y', async () => {
+    const atTerminal = (argv: string[], answers: string[]) => cli(argv, { env: { DATABASE_URL: db().url }, terminal: true, answers });
+    await run(['instance', 'add', 'my-vps']);
+    const kept = await atTerminal(['instance', 'remove', 'my-vps'], ['']);
+    expect(kept).toMatchObject({ exitCode: 1, stdout: '', asked: ['Remove my-vps and its tokens, snapshots and events? [y/N] '] });
+    expect(kept.stderr).toBe('Remove my-vps and its tokens, snapshots and events? [y/N] Nothing was removed.\n');
+    expect((await atTerminal(['instance', 'remove', 'my-vps'], ['no'])).exitCode).toBe(1);
+    expect((await run(['instance', 'list', '--json'])).json().instances.map((i: { name: string }) => i.name)).toContain('my-vps');
+
+    const removed = await atTerminal(['instance', 'remove', 'my-vps'], ['y']);
+    expect(removed).toMatchObject({ exitCode: 0, stdout: 'Removed instance "my-vps" and revoked its tokens.\n' });
+    expect((await run(['instance', 'list', '--json'])).json().instances.map((i: { name: string }) => i.name)).not.toContain('my-vps');
+  });
+
+  it('asks nothing about an instance that does not exist, and nothing with --yes', async () => {
+    await run(['instance', 'add', 'my-box']);
+    const typo = await cli(['instance', 'remove', 'my-bx'], { env: { DATABASE_URL: db().url }, terminal: true, answers: ['y'] });
+    expect(typo).toMatchObject({ exitCode: 1, asked: [], stderr: 'deepclaw: there is no instance named "my-bx" in workspace "default". Did you mean "my-box"?\n' });
+    const confirmed = await cli(['instance', 'remove', 'my-box', '--yes', '--json'], { env: { DATABASE_URL: db().url }, terminal: true });
+    expect(confirmed).toMatchObject({ exitCode: 0, asked: [] });
+    expect(confirmed.json()).toEqual({ removed: 'my-box' });
+  });
+
+  it('refuses to remove off a terminal without --yes, and removes nothing', async () => {
+    await run(['instance', 'add', 'scripted']);
+    const refused = await run(['instance', 'remove', 'scripted']);
+    expect(refused).toMatchObject({ exitCode: 2, stdout: '', asked: [] });
+    expect(refused.stderr).toBe('deepclaw: "instance remove" deletes data and asks first; off a terminal, confirm with --yes\n');
+    expect((await run(['instance', 'list', '--json'])).json().instances.map((i: { name: string }) => i.name)).toContain('scripted');
   });
 
   it('rotates a token: the printed one checks out, the old one no longer does', async () => {
@@ -97,7 +128,7 @@ describeStorage('admin CLI', (db) => {
 
   it('says an unknown instance is unknown and suggests close names, for every command that takes one', async () => {
     await run(['instance', 'add', 'prod-eu']);
-    for (const argv of [['token', 'rotate', 'prod-ue'], ['token', 'revoke', 'prod-ue'], ['instance', 'pause', 'prod-ue'], ['instance', 'remove', 'prod-ue']]) {
+    for (const argv of [['token', 'rotate', 'prod-ue'], ['token', 'revoke', 'prod-ue'], ['instance', 'pause', 'prod-ue'], ['instance', 'remove', 'prod-ue', '--yes']]) {
       const result = await run(argv);
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toBe('deepclaw: there is no instance named "prod-ue" in workspace "default". Did you mean "prod-eu"?\n');
@@ -179,6 +210,7 @@ describeStorage('admin CLI', (db) => {
     [['instance', 'add', 'x', '--grace', '5m'], 2, 'deepclaw: --grace does not apply to "instance add"'],
     [['instance', 'add', 'x', '--interval', 'soon'], 2, 'deepclaw: --interval: "soon" is not a duration'],
     [['token', 'rotate', 'x', '--grace', '0s'], 2, 'deepclaw: --grace: "0s" is not a duration'],
+    [['instance', 'pause', 'x', '--yes'], 2, 'deepclaw: --yes does not apply to "instance pause"'],
     [['audit', '--limit', 'many'], 2, 'deepclaw: --limit must be a whole number from 1 to 1000 (got "many")'],
     [['instance', 'list', '--colour'], 2, "deepclaw: Unknown option '--colour'"],
   ])('answers %j with exit %i and "%s"', async (argv, exitCode, text) => {

@@ -27,6 +27,10 @@ export interface CliIo {
   /** Who runs the CLI, for the audit log (`cli:<user>`). */
   user: string;
   readStdin(): Promise<string>;
+  /** Whether stdin is a terminal: only then may a command ask for confirmation. */
+  stdinIsTerminal: boolean;
+  /** Asks on the terminal (on stderr, so `--json` stdout stays clean) and returns the typed line. */
+  ask(question: string): Promise<string>;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, database: 3 } as const;
@@ -61,6 +65,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Before the configuration and the database: it must answer on a broken or locked install too.
     io.stdout.write(options.json ? `${JSON.stringify({ version: VERSION })}\n` : `deepclaw ${VERSION}\n`);
     return EXIT.ok;
+  }
+
+  if (COMMANDS[command]!.confirm && !options.yes && !io.stdinIsTerminal) {
+    // Nobody can answer a question off a terminal, and guessing "yes" for a script would delete data.
+    io.stderr.write(`deepclaw: "${command}" deletes data and asks first; off a terminal, confirm with --yes\n`);
+    return EXIT.usage;
   }
 
   let config: Config;
@@ -129,6 +139,7 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        yes: { type: 'boolean', short: 'y' },
       },
     }));
   } catch (error) {
@@ -153,11 +164,13 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
       throw new UsageError(`--${option} does not apply to "${command}"`);
     }
   }
+  if (values.yes !== undefined && !spec.confirm) throw new UsageError(`--yes does not apply to "${command}"`);
   return {
     command,
     positionals,
     options: {
       json: values.json === true,
+      yes: values.yes === true,
       workspace: values.workspace as string | undefined,
       instance: values.instance as string | undefined,
       intervalSeconds: optionalDuration('interval', values.interval as string | undefined),

@@ -8,7 +8,8 @@ Workspaces
 Instances (default workspace unless --workspace is given)
   instance add <name> [--interval 5m]     add an instance; prints its sync token once
   instance list                           list instances, their interval and working tokens
-  instance remove <name>                  delete an instance and its tokens
+  instance remove <name> [--yes]          delete an instance, its tokens, snapshots and events;
+                                          asks first on a terminal, needs --yes off one
   instance pause <name>                   keep storing its snapshots but raise no events
   instance resume <name>                  raise events again
 
@@ -37,4 +38,5 @@ Records and upkeep
 Options
   --workspace <name>   the workspace to act in (default: "default")
   --json               machine-readable output on stdout
+  --yes, -y            confirm a deletion without being asked (required off a terminal)
 `;
