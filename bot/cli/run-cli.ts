@@ -99,7 +99,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     const actor: Actor = { id: `cli:${io.user}`, origin: 'cli' };
-    const context: CommandContext = { em: database.orm.em.fork(), actor, options, io };
+    const context: CommandContext = { em: database.orm.em.fork(), actor, options, io, config, orm: database.orm };
     return await COMMANDS[command]!.run(context, positionals);
   } catch (error) {
     return reportFailure(error, io, options.json);
@@ -137,6 +137,7 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
         interval: { type: 'string' },
         grace: { type: 'string' },
         limit: { type: 'string' },
+        open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         yes: { type: 'boolean', short: 'y' },
@@ -152,14 +153,18 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
   const spec = COMMANDS[command];
   if (!spec) throw unknownCommand(words);
   const positionals = words.slice(command.split(' ').length);
-  if (positionals.length !== spec.arguments.length) {
+  const required = spec.arguments.filter((a) => !a.endsWith('?')).length;
+  if (positionals.length < required || positionals.length > spec.arguments.length) {
+    const shown = spec.arguments.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`)).join(' ');
     throw new UsageError(
       spec.arguments.length === 0
         ? `"${command}" takes no arguments (got "${positionals.join(' ')}")`
-        : `"${command}" needs ${spec.arguments.map((a) => `<${a}>`).join(' ')}`,
+        : required === 0
+          ? `"${command}" takes at most ${shown} (got "${positionals.join(' ')}")`
+          : `"${command}" needs ${shown}`,
     );
   }
-  for (const option of ['workspace', 'instance', 'interval', 'grace', 'limit'] as const) {
+  for (const option of ['workspace', 'instance', 'interval', 'grace', 'limit', 'open'] as const) {
     if (values[option] !== undefined && !spec.options.includes(option)) {
       throw new UsageError(`--${option} does not apply to "${command}"`);
     }
@@ -176,6 +181,7 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
       intervalSeconds: optionalDuration('interval', values.interval as string | undefined),
       graceSeconds: optionalDuration('grace', values.grace as string | undefined),
       limit: optionalLimit(values.limit as string | undefined),
+      open: values.open === true,
     },
   };
 }

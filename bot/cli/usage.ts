@@ -18,6 +18,11 @@ Sync tokens
   token revoke <instance>                 revoke every working token of the instance now
   token check                             read a token from stdin and say which instance it writes for
 
+Status and events (the chat's /deepclaw status and /deepclaw ack, at the terminal)
+  status [instance]                       the fleet at a glance, or one instance in detail
+  events [--open] [--instance <name>]     recent events, newest first (--limit 20); --open: unresolved only
+  ack <event>                             acknowledge an open event (its id or first 8 characters)
+
 Muting
   mute <instance|all> <duration>          hold back alerts of an instance, or the whole workspace, e.g. mute my-vps 1h
   unmute <instance|all>                   send alerts again
