@@ -11,7 +11,7 @@ import { replayGuard } from '../bot/chat/inbound-replay-guard.ts';
 import { runAlertAction, runCommand, type CommandDependencies } from '../bot/commands/command-core.ts';
 import type { Config } from '../bot/config.ts';
 import type { Logger } from '../bot/logger.ts';
-import { chatMessageToPlainText } from '../bot/messages/chat-message.ts';
+import { repliesToPlainText } from '../bot/messages/chat-message.ts';
 import type { Orm } from '../bot/storage/orm.ts';
 import { DEFAULT_WORKSPACE } from '../bot/workspaces/workspaces.ts';
 import { CONSOLE_CHANNEL } from './console/adapter.ts';
@@ -70,7 +70,7 @@ export async function createChatPlatforms(input: { config: Config; logger: Logge
         },
         { workspaceName: DEFAULT_WORKSPACE },
       );
-      return replies.map((reply) => chatMessageToPlainText(reply.message)).join('\n\n');
+      return repliesToPlainText(replies);
     },
     async start() {
       await slack?.start();

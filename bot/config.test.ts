@@ -1,8 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, environmentWithDotenv, loadConfig } from './config.ts';
+import { ConfigError, ENVIRONMENT_VARIABLES, environmentWithDotenv, loadConfig } from './config.ts';
+
+const ROOT = new URL('..', import.meta.url);
+const EXAMPLE = readFileSync(new URL('.env.example', ROOT), 'utf8').split('\n');
+/** `# NAME=value` or `NAME=value`: a variable line of .env.example. */
+const VARIABLE_LINE = /^(?:# ?)?([A-Z][A-Z0-9_]*)=(.*)$/;
+const listed = () => EXAMPLE.map((line) => VARIABLE_LINE.exec(line)).filter((match) => match !== null);
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -134,5 +140,41 @@ describe('configuration', () => {
   it('works without a .env file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deepclaw-env-'));
     expect(environmentWithDotenv({ PORT: '5000' }, dir)).toEqual({ PORT: '5000' });
+  });
+});
+
+describe('.env.example', () => {
+  it('lists every variable the configuration reads, and nothing it does not', () => {
+    const names = listed().map((match) => match[1]!);
+    expect([...names].sort()).toEqual([...ENVIRONMENT_VARIABLES].sort());
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('says what each variable is, on the line above it', () => {
+    EXAMPLE.forEach((line, index) => {
+      if (!VARIABLE_LINE.test(line)) return;
+      const above = EXAMPLE[index - 1] ?? '';
+      expect(above, `the line above ${line}`).toMatch(/^# \S/);
+      expect(VARIABLE_LINE.test(above), `the line above ${line}`).toBe(false);
+    });
+  });
+
+  it('shows the defaults: uncommented as it is, it configures exactly what no variable does', () => {
+    const env = Object.fromEntries(listed().map((match) => [match[1]!, match[2]!]));
+    expect(loadConfig(env, '/srv/deepclaw')).toEqual(loadConfig({}, '/srv/deepclaw'));
+  });
+
+  it('covers every variable read anywhere on the server side (bot, ingest, adapters)', () => {
+    const read = new Set<string>();
+    for (const dir of ['bot', 'ingest', 'adapters']) {
+      for (const file of readdirSync(new URL(dir, ROOT), { recursive: true, encoding: 'utf8' })) {
+        if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+        const source = readFileSync(new URL(`${dir}/${file}`, ROOT), 'utf8');
+        for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)) read.add(match[1] ?? match[2]!);
+      }
+    }
+    // USER names the CLI's user in the audit log: the shell's, not a DeepClaw setting.
+    expect([...read].filter((name) => name !== 'USER' && !ENVIRONMENT_VARIABLES.includes(name))).toEqual([]);
+    expect(read.has('USER')).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The one place that reads the environment. Everything else receives a typed {@link Config}.
- * Every variable, its default and an example are listed in README.md ("Configuration").
+ * Every variable, its default and an example are listed in README.md ("Configuration") and in
+ * .env.example.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -113,6 +114,9 @@ const environmentSchema = z.object({
   SLACK_APP_TOKEN: z.string().trim().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)').optional(),
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
 });
+
+/** Every variable {@link loadConfig} reads; .env.example must list each (bot/config.test.ts). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
 
 /** Never echoed in a configuration error: they are credentials (or may carry one). */
 const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']);

@@ -17,7 +17,11 @@ export function closeNames(input: string, candidates: readonly string[], limit =
 
 /** " Did you mean my-vps or my-vps-2?" or "" — ready to append to a not-found message. */
 export function didYouMean(input: string, candidates: readonly string[]): string {
-  const close = closeNames(input, candidates);
+  return didYouMeanAny(closeNames(input, candidates));
+}
+
+/** The same sentence for names already chosen, closest first. */
+export function didYouMeanAny(close: readonly string[]): string {
   if (close.length === 0) return '';
   const quoted = close.map((name) => `"${name}"`);
   const last = quoted.pop();

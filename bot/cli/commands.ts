@@ -3,14 +3,26 @@
  * services plus its human and `--json` output.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { toTerminalLines, toTerminalText } from '../../adapters/console/terminal-text.ts';
 import type { Actor } from '../actor.ts';
+import { agentBundleSha256 } from '../agent-bundle.ts';
 import { listAudit } from '../audit/audit-log.ts';
+import { ackCommand, findUnresolvedEvent } from '../commands/alert-commands.ts';
+import { answerCommand, type HandlerContext } from '../commands/command-core.ts';
+import { parseCommand } from '../commands/grammar.ts';
+import type { Config } from '../config.ts';
 import { DurationError, toDurationText, toSeconds } from '../duration.ts';
 import { InvalidInputError } from '../errors.ts';
+import { listEvents } from '../events/event-store.ts';
 import { setMute } from '../events/mutes.ts';
 import { formatThresholdValue, listThresholds, setThreshold } from '../events/thresholds.ts';
 import { addInstance, findInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
 import { createLinkCode } from '../links/link-codes.ts';
+import { repliesToPlainText, type Reply } from '../messages/chat-message.ts';
+import { fleetStatus } from '../status/fleet-status.ts';
+import { instanceStatus } from '../status/instance-status.ts';
+import type { Workspace } from '../storage/entities/index.ts';
+import type { Orm } from '../storage/orm.ts';
 import { checkSyncToken, revokeSyncTokens, rotateSyncToken } from '../tokens/sync-tokens.ts';
 import { createWorkspace, findWorkspace, listWorkspaces } from '../workspaces/workspaces.ts';
 import { json, table, timestamp } from './output.ts';
@@ -18,11 +30,15 @@ import type { CliIo } from './run-cli.ts';
 
 export interface CommandOptions {
   json: boolean;
+  /** `--yes`: confirmed beforehand, for commands that ask. */
+  yes?: boolean;
   workspace?: string;
   instance?: string;
   intervalSeconds?: number;
   graceSeconds?: number;
   limit?: number;
+  /** `events --open`: unresolved ones only. */
+  open?: boolean;
 }
 
 export interface CommandContext {
@@ -30,11 +46,16 @@ export interface CommandContext {
   actor: Actor;
   options: CommandOptions;
   io: CliIo;
+  config: Config;
+  orm: Orm;
 }
 
 export interface Command {
+  /** Positional argument names; a trailing `?` marks an optional one (only after the required). */
   arguments: string[];
-  options: ('workspace' | 'instance' | 'interval' | 'grace' | 'limit')[];
+  options: ('workspace' | 'instance' | 'interval' | 'grace' | 'limit' | 'open')[];
+  /** Set on commands that delete data: they ask first on a terminal, and need --yes off one. */
+  confirm?: true;
   run(context: CommandContext, args: string[]): Promise<number>;
 }
 
@@ -120,8 +141,15 @@ export const COMMANDS: Record<string, Command> = {
   'instance remove': {
     arguments: ['name'],
     options: ['workspace'],
+    confirm: true,
     async run({ em, actor, options, io }, [name]) {
       const workspace = await findWorkspace(em, options.workspace);
+      // Name it as stored, and only after it is known to exist: no question about a typo.
+      const instance = await findInstance(em, workspace, name!);
+      if (!options.yes && !(await confirmed(io, `Remove ${instance.name} and its tokens, snapshots and events? [y/N] `))) {
+        io.stderr.write('Nothing was removed.\n');
+        return 1;
+      }
       await removeInstance(em, { workspace, name: name!, actor });
       io.stdout.write(options.json ? json({ removed: name }) : `Removed instance "${name}" and revoked its tokens.\n`);
       return 0;
@@ -276,6 +304,79 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 
+  // The chat's `/deepclaw status` and `/deepclaw ack`, answered by the same handlers and printed
+  // as the console of `npm start` prints them.
+  status: {
+    arguments: ['instance?'],
+    options: ['workspace'],
+    async run(context, [name]) {
+      const { em, options, io } = context;
+      const workspace = await findWorkspace(em, options.workspace);
+      const now = new Date();
+      if (options.json) {
+        const instance = name ? await findInstance(em, workspace, name) : undefined;
+        io.stdout.write(json(instance ? await instanceStatus(em, workspace, instance, now) : await fleetStatus(em, workspace, now)));
+        return 0;
+      }
+      io.stdout.write(toTerminal(await answerCommand(chatContext(context, workspace, now), { name: 'status', ...(name ? { instance: name } : {}) })));
+      return 0;
+    },
+  },
+
+  events: {
+    arguments: [],
+    options: ['workspace', 'instance', 'open', 'limit'],
+    async run({ em, options, io }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const instance = options.instance ? await findInstance(em, workspace, options.instance) : undefined;
+      const events = await listEvents(em, { workspace, instance, openOnly: options.open === true, limit: options.limit ?? 20 });
+      const scope = instance ? `instance "${instance.name}"` : `workspace "${workspace.name}"`;
+      io.stdout.write(
+        options.json
+          ? json({ workspace: workspace.name, instance: instance?.name ?? null, events })
+          : events.length === 0
+            ? `No ${options.open ? 'open ' : ''}events for ${scope}.\n`
+            : table(
+                ['EVENT', 'INSTANCE', 'KIND', 'STATE', 'OPENED', 'SUMMARY'],
+                // Summaries quote what agents sent (cron job names): made safe for the terminal.
+                events.map((e) => [
+                  e.id.slice(0, 8),
+                  e.instance,
+                  e.kind,
+                  e.state === 'acked' && e.ackedBy ? `acked by ${e.ackedBy}` : e.state,
+                  timestamp(e.openedAt),
+                  e.summary,
+                ].map(toTerminalText)),
+              ),
+      );
+      return 0;
+    },
+  },
+
+  ack: {
+    arguments: ['event'],
+    options: ['workspace'],
+    async run(context, [typed]) {
+      const { em, options, io } = context;
+      // The chat grammar's check of the id, so both say the same about a bad one.
+      const parsed = parseCommand(`ack ${typed}`);
+      if (!parsed.ok) throw new InvalidInputError('invalid_event_id', parsed.problem.message);
+      if (parsed.command.name !== 'ack') throw new Error('unreachable');
+      const workspace = await findWorkspace(em, options.workspace);
+      const now = new Date();
+      const eventId = await findUnresolvedEvent(em, workspace, parsed.command.event);
+      const replies = await ackCommand(chatContext(context, workspace, now), eventId);
+      if (!options.json) {
+        io.stdout.write(toTerminal(replies));
+        return 0;
+      }
+      const [event] = await listEvents(em.fork(), { workspace, openOnly: false, limit: 1, eventId });
+      // The core announces a change to the channel and answers "nothing to acknowledge" privately.
+      io.stdout.write(json({ event: eventId, instance: event?.instance, kind: event?.kind, state: event?.state, ackedBy: event?.ackedBy, changed: replies.some((r) => r.audience === 'channel') }));
+      return 0;
+    },
+  },
+
   audit: {
     arguments: [],
     options: ['workspace', 'limit'],
@@ -313,6 +414,32 @@ const REASONS = {
   revoked: 'this token was revoked; issue a new one with: deepclaw token rotate <instance>',
   expired: 'this token was rotated and its grace period is over',
 } as const;
+
+/**
+ * A chat handler's context for the CLI's user, who holds the database and so acts as an admin of
+ * any workspace, as the person at the console of `npm start` does.
+ */
+function chatContext({ em, actor, config, orm, io }: CommandContext, workspace: Workspace, now: Date): HandlerContext {
+  return {
+    em,
+    workspace,
+    actor,
+    now,
+    requester: { platform: 'cli', userId: io.user, displayName: io.user, isPlatformAdmin: true },
+    place: { chatId: 'cli', channelId: 'cli' },
+    deps: { orm, chatAdmins: config.chatAdmins, publicUrl: config.publicUrl, agentSha256: agentBundleSha256(), clock: () => now },
+  };
+}
+
+/** The core's replies as the console prints them: plain lines, control characters made visible. */
+function toTerminal(replies: Reply[]): string {
+  return `${toTerminalLines(repliesToPlainText(replies))}\n`;
+}
+
+/** Yes only for an explicit y or yes; Enter, anything else or Ctrl-D is no. */
+async function confirmed(io: CliIo, question: string): Promise<boolean> {
+  return /^y(es)?$/i.test((await io.ask(question)).trim());
+}
 
 function pauseCommand(paused: boolean): Command {
   return {

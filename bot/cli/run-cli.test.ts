@@ -1,6 +1,11 @@
-import { expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../../test/support/cli.ts';
 import { describeStorage } from '../../test/support/databases.ts';
+import { toTerminalLines } from '../../adapters/console/terminal-text.ts';
+import { runCommand } from '../commands/command-core.ts';
+import { applyDecisions } from '../events/event-store.ts';
+import { repliesToPlainText } from '../messages/chat-message.ts';
 
 describeStorage('admin CLI', (db) => {
   const run = (argv: string[], stdin?: string) => cli(argv, { env: { DATABASE_URL: db().url }, stdin });
@@ -55,12 +60,43 @@ describeStorage('admin CLI', (db) => {
     expect((await run(['instance', 'resume', 'pausy', '--json'])).json()).toEqual({ instance: 'pausy', state: 'active', changed: true });
   });
 
-  it('removes an instance, after which its token no longer checks out', async () => {
+  it('removes an instance with --yes, after which its token no longer checks out', async () => {
     const { token } = (await run(['instance', 'add', 'doomed', '--json'])).json();
-    expect((await run(['instance', 'remove', 'doomed'])).stdout).toBe('Removed instance "doomed" and revoked its tokens.\n');
+    expect((await run(['instance', 'remove', 'doomed', '--yes'])).stdout).toBe('Removed instance "doomed" and revoked its tokens.\n');
     const check = await run(['token', 'check'], token);
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toBe('Not valid: no instance has this token.\n');
+  });
+
+  it('asks before removing on a terminal, and removes only on y', async () => {
+    const atTerminal = (argv: string[], answers: string[]) => cli(argv, { env: { DATABASE_URL: db().url }, terminal: true, answers });
+    await run(['instance', 'add', 'my-vps']);
+    const kept = await atTerminal(['instance', 'remove', 'my-vps'], ['']);
+    expect(kept).toMatchObject({ exitCode: 1, stdout: '', asked: ['Remove my-vps and its tokens, snapshots and events? [y/N] '] });
+    expect(kept.stderr).toBe('Remove my-vps and its tokens, snapshots and events? [y/N] Nothing was removed.\n');
+    expect((await atTerminal(['instance', 'remove', 'my-vps'], ['no'])).exitCode).toBe(1);
+    expect((await run(['instance', 'list', '--json'])).json().instances.map((i: { name: string }) => i.name)).toContain('my-vps');
+
+    const removed = await atTerminal(['instance', 'remove', 'my-vps'], ['y']);
+    expect(removed).toMatchObject({ exitCode: 0, stdout: 'Removed instance "my-vps" and revoked its tokens.\n' });
+    expect((await run(['instance', 'list', '--json'])).json().instances.map((i: { name: string }) => i.name)).not.toContain('my-vps');
+  });
+
+  it('asks nothing about an instance that does not exist, and nothing with --yes', async () => {
+    await run(['instance', 'add', 'my-box']);
+    const typo = await cli(['instance', 'remove', 'my-bx'], { env: { DATABASE_URL: db().url }, terminal: true, answers: ['y'] });
+    expect(typo).toMatchObject({ exitCode: 1, asked: [], stderr: 'deepclaw: there is no instance named "my-bx" in workspace "default". Did you mean "my-box"?\n' });
+    const confirmed = await cli(['instance', 'remove', 'my-box', '--yes', '--json'], { env: { DATABASE_URL: db().url }, terminal: true });
+    expect(confirmed).toMatchObject({ exitCode: 0, asked: [] });
+    expect(confirmed.json()).toEqual({ removed: 'my-box' });
+  });
+
+  it('refuses to remove off a terminal without --yes, and removes nothing', async () => {
+    await run(['instance', 'add', 'scripted']);
+    const refused = await run(['instance', 'remove', 'scripted']);
+    expect(refused).toMatchObject({ exitCode: 2, stdout: '', asked: [] });
+    expect(refused.stderr).toBe('deepclaw: "instance remove" deletes data and asks first; off a terminal, confirm with --yes\n');
+    expect((await run(['instance', 'list', '--json'])).json().instances.map((i: { name: string }) => i.name)).toContain('scripted');
   });
 
   it('rotates a token: the printed one checks out, the old one no longer does', async () => {
@@ -96,7 +132,7 @@ describeStorage('admin CLI', (db) => {
 
   it('says an unknown instance is unknown and suggests close names, for every command that takes one', async () => {
     await run(['instance', 'add', 'prod-eu']);
-    for (const argv of [['token', 'rotate', 'prod-ue'], ['token', 'revoke', 'prod-ue'], ['instance', 'pause', 'prod-ue'], ['instance', 'remove', 'prod-ue']]) {
+    for (const argv of [['token', 'rotate', 'prod-ue'], ['token', 'revoke', 'prod-ue'], ['instance', 'pause', 'prod-ue'], ['instance', 'remove', 'prod-ue', '--yes']]) {
       const result = await run(argv);
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toBe('deepclaw: there is no instance named "prod-ue" in workspace "default". Did you mean "prod-eu"?\n');
@@ -164,6 +200,105 @@ describeStorage('admin CLI', (db) => {
     expect(unknown.stderr).toContain('Did you mean "noisy"?');
   });
 
+  describe('status, events and ack: the chat commands at the terminal', () => {
+    const sql = <T,>(text: string, params: unknown[] = []) => db().database.orm.em.fork().getConnection().execute<T[]>(text, params);
+    async function openEvent(workspace: string, instance: string, kind: 'stale' | 'cron-failed', summary: string): Promise<string> {
+      const [row] = await sql<{ id: string }>(`select i.id from instance i join workspace w on w.id = i.workspace_id where w.name = ? and i.name = ?`, [workspace, instance]);
+      const [opened] = await applyDecisions(db().database.orm.em.fork(), row!.id, kind, [{ action: 'open', key: kind === 'stale' ? 'agent' : summary, summary, details: {} }], new Date());
+      return opened!.eventId;
+    }
+    /** What `/deepclaw <text>` answers in a chat linked to `workspace`, as the console prints it. */
+    async function chatAnswer(workspace: string, text: string): Promise<string> {
+      const deps = { orm: db().database.orm, chatAdmins: new Set<string>(), publicUrl: 'http://127.0.0.1:3000', agentSha256: async () => undefined, clock: () => new Date() };
+      const requester = { platform: 'console', userId: 'alice', displayName: 'alice', isPlatformAdmin: true };
+      const replies = await runCommand(deps, { text, requester, place: { chatId: 'console', channelId: 'stdout' } }, { workspaceName: workspace });
+      return `${toTerminalLines(repliesToPlainText(replies))}\n`;
+    }
+
+    it('answers status for the fleet and for one instance as the chat does, and --json with the figures', async () => {
+      await run(['workspace', 'create', 'fleet-st']);
+      await run(['instance', 'add', 'st-web', '--workspace', 'fleet-st']);
+      await run(['instance', 'add', 'st-db', '--workspace', 'fleet-st']);
+      await run(['instance', 'pause', 'st-db', '--workspace', 'fleet-st']);
+      const fleet = await run(['status', '--workspace', 'fleet-st']);
+      expect(fleet.exitCode).toBe(0);
+      expect(fleet.stdout).toContain('Workspace "fleet-st"\nInstances: 1 paused, 1 never synced\nOpen events: 0\n');
+      expect(fleet.stdout).toContain('  ⚪ st-web: never synced, no snapshot yet\n');
+      expect(fleet.stdout).toBe(await chatAnswer('fleet-st', 'status'));
+
+      const one = await run(['status', 'st-web', '--workspace', 'fleet-st']);
+      expect(one.stdout).toMatch(/^⚪ st-web: never synced\nLast sync: never \(expected every 5m\)\n/);
+      expect(one.stdout).toBe(await chatAnswer('fleet-st', 'status st-web'));
+
+      expect((await run(['status', '--workspace', 'fleet-st', '--json'])).json()).toMatchObject({
+        workspace: 'fleet-st',
+        openEvents: 0,
+        instances: [
+          { name: 'st-db', state: 'paused', openEvents: 0 },
+          { name: 'st-web', state: 'never-synced', openEvents: 0 },
+        ],
+      });
+      expect((await run(['status', 'st-db', '--workspace', 'fleet-st', '--json'])).json()).toMatchObject({ name: 'st-db', paused: true, intervalSeconds: 300, openEvents: [] });
+      const typo = await run(['status', 'st-webb', '--workspace', 'fleet-st']);
+      expect(typo).toMatchObject({ exitCode: 1, stderr: 'deepclaw: there is no instance named "st-webb" in workspace "fleet-st". Did you mean "st-web"?\n' });
+      expect((await run(['status', 'a', 'b'])).stderr).toContain('deepclaw: "status" takes at most [instance] (got "a b")');
+    });
+
+    it('lists events newest first, only unresolved ones with --open, agent text made safe', async () => {
+      await run(['workspace', 'create', 'fleet-ev']);
+      await run(['instance', 'add', 'ev-web', '--workspace', 'fleet-ev']);
+      expect((await run(['events', '--workspace', 'fleet-ev'])).stdout).toBe('No events for workspace "fleet-ev".\n');
+      const stale = await openEvent('fleet-ev', 'ev-web', 'stale', 'last sync 17 min ago, expected every 5 min');
+      const cron = await openEvent('fleet-ev', 'ev-web', 'cron-failed', 'nightly\u001b[2J failed 3 times');
+      await sql(`update event set state = 'resolved', resolved_at = now() where id = ?`, [stale]);
+
+      const all = await run(['events', '--workspace', 'fleet-ev']);
+      expect(all.exitCode).toBe(0);
+      const lines = all.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^EVENT\s+INSTANCE\s+KIND\s+STATE\s+OPENED\s+SUMMARY$/);
+      expect(lines[1]).toMatch(new RegExp(`^${cron.slice(0, 8)}\\s+ev-web\\s+cron-failed\\s+open\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\s+nightly\\\\x1b\\[2J failed 3 times$`));
+      expect(lines[2]).toMatch(new RegExp(`^${stale.slice(0, 8)}\\s+ev-web\\s+stale\\s+resolved\\s`));
+      expect(all.stdout).not.toContain('\u001b');
+
+      const open = (await run(['events', '--open', '--workspace', 'fleet-ev', '--json'])).json();
+      expect(open).toEqual({
+        workspace: 'fleet-ev',
+        instance: null,
+        events: [expect.objectContaining({ id: cron, instance: 'ev-web', kind: 'cron-failed', state: 'open', summary: 'nightly\u001b[2J failed 3 times', resolvedAt: null })],
+      });
+      expect((await run(['events', '--open', '--instance', 'ev-web', '--workspace', 'fleet-ev'])).stdout.trimEnd().split('\n')).toHaveLength(2);
+      expect((await run(['events', '--limit', '1', '--workspace', 'fleet-ev', '--json'])).json().events).toHaveLength(1);
+    });
+
+    it('acks an open event by the start of its id as the chat does, audited as the CLI user', async () => {
+      await run(['workspace', 'create', 'fleet-ack']);
+      await run(['instance', 'add', 'ack-web', '--workspace', 'fleet-ack']);
+      const id = await openEvent('fleet-ack', 'ack-web', 'stale', 'last sync 17 min ago');
+      const acked = await cli(['ack', id.slice(0, 8), '--workspace', 'fleet-ack'], { env: { DATABASE_URL: db().url }, user: 'carol' });
+      expect(acked).toMatchObject({ exitCode: 0, stdout: '👀 carol acknowledged ack-web: stale\nReminders for it stop; it still resolves on its own.\n' });
+      const again = await run(['ack', id.slice(0, 8), '--workspace', 'fleet-ack']);
+      expect(again).toMatchObject({ exitCode: 0, stdout: 'Nothing to acknowledge\nack-web: stale — it was already acknowledged by cli:carol.\n' });
+      expect(again.stdout).toBe(await chatAnswer('fleet-ack', `ack ${id.slice(0, 8)}`));
+      expect((await run(['ack', id, '--workspace', 'fleet-ack', '--json'])).json()).toEqual({ event: id, instance: 'ack-web', kind: 'stale', state: 'acked', ackedBy: 'cli:carol', changed: false });
+      const [audit] = (await run(['audit', '--limit', '50', '--workspace', 'fleet-ack', '--json'])).json().entries.filter((e: { action: string }) => e.action === 'event.acked');
+      expect(audit).toMatchObject({ actor: 'cli:carol', origin: 'cli', subject: 'ack-web', details: { eventId: id, kind: 'stale' } });
+      expect((await run(['events', '--open', '--workspace', 'fleet-ack'])).stdout).toMatch(/ack-web\s+stale\s+acked by cli:carol\s/);
+
+      const fresh = await openEvent('fleet-ack', 'ack-web', 'cron-failed', 'backup failed');
+      expect((await run(['ack', fresh, '--workspace', 'fleet-ack', '--json'])).json()).toMatchObject({ event: fresh, state: 'acked', ackedBy: 'cli:alice', changed: true });
+    });
+
+    it('refuses an event id that is not one, or not open in the workspace', async () => {
+      const bad = await run(['ack', 'zz']);
+      expect(bad.exitCode).toBe(1);
+      expect(bad.stderr).toBe('deepclaw: "zz" is not an event id; use the id shown with the alert or in /deepclaw status <instance> (at least its first 6 characters).\n');
+      const unknown = await run(['ack', 'abcdef12']);
+      expect(unknown.exitCode).toBe(1);
+      expect(unknown.stderr).toContain('no open event of workspace "default" has an id starting with "abcdef12"');
+      expect(JSON.parse((await run(['ack', 'abcdef12', '--json'])).stderr)).toMatchObject({ error: 'unknown_event' });
+    });
+  });
+
   it('reports the schema current on migrate', async () => {
     expect((await run(['migrate'])).stdout).toBe('The schema is current.\n');
   });
@@ -172,13 +307,13 @@ describeStorage('admin CLI', (db) => {
     [[], 0, 'Usage: deepclaw <command>'],
     [['help'], 0, 'Usage: deepclaw <command>'],
     [['frobnicate'], 2, 'deepclaw: unknown command "frobnicate"'],
-    [['instance'], 2, 'deepclaw: unknown command "instance"'],
     [['instance', 'add'], 2, 'deepclaw: "instance add" needs <name>'],
     [['instance', 'add', 'a', 'b'], 2, 'deepclaw: "instance add" needs <name>'],
     [['instance', 'list', 'extra'], 2, 'deepclaw: "instance list" takes no arguments (got "extra")'],
     [['instance', 'add', 'x', '--grace', '5m'], 2, 'deepclaw: --grace does not apply to "instance add"'],
     [['instance', 'add', 'x', '--interval', 'soon'], 2, 'deepclaw: --interval: "soon" is not a duration'],
     [['token', 'rotate', 'x', '--grace', '0s'], 2, 'deepclaw: --grace: "0s" is not a duration'],
+    [['instance', 'pause', 'x', '--yes'], 2, 'deepclaw: --yes does not apply to "instance pause"'],
     [['audit', '--limit', 'many'], 2, 'deepclaw: --limit must be a whole number from 1 to 1000 (got "many")'],
     [['instance', 'list', '--colour'], 2, "deepclaw: Unknown option '--colour'"],
   ])('answers %j with exit %i and "%s"', async (argv, exitCode, text) => {
@@ -187,6 +322,18 @@ describeStorage('admin CLI', (db) => {
     const output = exitCode === 0 ? result.stdout : result.stderr;
     expect(output).toContain(text);
     if (exitCode === 2) expect(result.stderr).toContain('Usage: deepclaw <command>');
+  });
+
+  it.each([
+    [['instance', 'lst'], 'deepclaw: unknown command "instance lst". Did you mean "instance list"?\n'],
+    [['instanse', 'list'], 'deepclaw: unknown command "instanse list". Did you mean "instance list"?\n'],
+    [['mgirate'], 'deepclaw: unknown command "mgirate". Did you mean "migrate"?\n'],
+    [['stauts'], 'deepclaw: unknown command "stauts". Did you mean "status"?\n'],
+    [['threshold', 'sett', 'a', 'b'], 'deepclaw: unknown command "threshold sett". Did you mean "threshold set"?\n'],
+    [['instance'], 'deepclaw: "instance" needs one of: add, list, remove, pause, resume\n'],
+  ])('suggests the close command for %j instead of printing the whole usage, with exit 2', async (argv, stderr) => {
+    const result = await run(argv);
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr });
   });
 
   it('writes nothing when the usage is wrong', async () => {
@@ -211,4 +358,12 @@ it('exits 3 with a clear line when the database cannot be reached', async () => 
   expect(result.exitCode).toBe(3);
   expect(result.stderr).toMatch(/^deepclaw: cannot reach Postgres at postgres:\/\/deepclaw@127\.0\.0\.1:1\/none: .+\n$/);
   expect(result.stderr).not.toContain('secret-pw');
+});
+
+it.each([['--version'], ['-v'], ['instance', 'list', '--version']])('prints the version from package.json for %j, without reading the configuration or opening a database', async (...argv) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  // An invalid configuration and an unreachable database would fail any command that opened one.
+  const result = await cli(argv, { env: { PORT: 'abc', DATABASE_URL: 'postgres://deepclaw@127.0.0.1:1/none' } });
+  expect(result).toMatchObject({ exitCode: 0, stdout: `deepclaw ${version}\n`, stderr: '' });
+  expect((await cli(['--version', '--json'], { env: {} })).json()).toEqual({ version });
 });

@@ -5,11 +5,13 @@
  * Exit codes: 0 done · 1 the command failed (unknown name, duplicate, …) · 2 wrong usage or
  * invalid configuration · 3 the database cannot be reached or is locked by another process.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Actor } from '../actor.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { DurationError, toSeconds } from '../duration.ts';
 import { DeepClawError } from '../errors.ts';
+import { closeNames, didYouMeanAny } from '../suggest.ts';
 import { DataDirInUseError } from '../storage/embedded-postgres.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { DatabaseUnavailableError, openDatabase, type Database } from '../storage/orm.ts';
@@ -25,11 +27,25 @@ export interface CliIo {
   /** Who runs the CLI, for the audit log (`cli:<user>`). */
   user: string;
   readStdin(): Promise<string>;
+  /** Whether stdin is a terminal: only then may a command ask for confirmation. */
+  stdinIsTerminal: boolean;
+  /** Asks on the terminal (on stderr, so `--json` stdout stays clean) and returns the typed line. */
+  ask(question: string): Promise<string>;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, database: 3 } as const;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** False when the message already says what to type instead: the whole usage would bury it. */
+  readonly showUsage: boolean;
+  constructor(message: string, showUsage = true) {
+    super(message);
+    this.showUsage = showUsage;
+  }
+}
+
+/** The version in package.json: what `deepclaw --version` prints. */
+export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: { command: string; positionals: string[]; options: CommandOptions };
@@ -37,13 +53,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`deepclaw: ${error.message}\n\n${USAGE}`);
+    io.stderr.write(error.showUsage ? `deepclaw: ${error.message}\n\n${USAGE}` : `deepclaw: ${error.message}\n`);
     return EXIT.usage;
   }
   const { command, positionals, options } = parsed;
   if (command === 'help') {
     io.stdout.write(USAGE);
     return EXIT.ok;
+  }
+  if (command === 'version') {
+    // Before the configuration and the database: it must answer on a broken or locked install too.
+    io.stdout.write(options.json ? `${JSON.stringify({ version: VERSION })}\n` : `deepclaw ${VERSION}\n`);
+    return EXIT.ok;
+  }
+
+  if (COMMANDS[command]!.confirm && !options.yes && !io.stdinIsTerminal) {
+    // Nobody can answer a question off a terminal, and guessing "yes" for a script would delete data.
+    io.stderr.write(`deepclaw: "${command}" deletes data and asks first; off a terminal, confirm with --yes\n`);
+    return EXIT.usage;
   }
 
   let config: Config;
@@ -72,7 +99,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     const actor: Actor = { id: `cli:${io.user}`, origin: 'cli' };
-    const context: CommandContext = { em: database.orm.em.fork(), actor, options, io };
+    const context: CommandContext = { em: database.orm.em.fork(), actor, options, io, config, orm: database.orm };
     return await COMMANDS[command]!.run(context, positionals);
   } catch (error) {
     return reportFailure(error, io, options.json);
@@ -110,42 +137,77 @@ function parseCommandLine(argv: string[]): { command: string; positionals: strin
         interval: { type: 'string' },
         grace: { type: 'string' },
         limit: { type: 'string' },
+        open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        yes: { type: 'boolean', short: 'y' },
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  if (values.version) return { command: 'version', positionals: [], options: { json: values.json === true } };
   if (values.help || words.length === 0) return { command: 'help', positionals: [], options: { json: false } };
   const [group = '', action = ''] = words;
   const command = COMMANDS[`${group} ${action}`] ? `${group} ${action}` : group;
   const spec = COMMANDS[command];
-  if (!spec) throw new UsageError(`unknown command "${words.join(' ')}"`);
+  if (!spec) throw unknownCommand(words);
   const positionals = words.slice(command.split(' ').length);
-  if (positionals.length !== spec.arguments.length) {
+  const required = spec.arguments.filter((a) => !a.endsWith('?')).length;
+  if (positionals.length < required || positionals.length > spec.arguments.length) {
+    const shown = spec.arguments.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`)).join(' ');
     throw new UsageError(
       spec.arguments.length === 0
         ? `"${command}" takes no arguments (got "${positionals.join(' ')}")`
-        : `"${command}" needs ${spec.arguments.map((a) => `<${a}>`).join(' ')}`,
+        : required === 0
+          ? `"${command}" takes at most ${shown} (got "${positionals.join(' ')}")`
+          : `"${command}" needs ${shown}`,
     );
   }
-  for (const option of ['workspace', 'instance', 'interval', 'grace', 'limit'] as const) {
+  for (const option of ['workspace', 'instance', 'interval', 'grace', 'limit', 'open'] as const) {
     if (values[option] !== undefined && !spec.options.includes(option)) {
       throw new UsageError(`--${option} does not apply to "${command}"`);
     }
   }
+  if (values.yes !== undefined && !spec.confirm) throw new UsageError(`--yes does not apply to "${command}"`);
   return {
     command,
     positionals,
     options: {
       json: values.json === true,
+      yes: values.yes === true,
       workspace: values.workspace as string | undefined,
       instance: values.instance as string | undefined,
       intervalSeconds: optionalDuration('interval', values.interval as string | undefined),
       graceSeconds: optionalDuration('grace', values.grace as string | undefined),
       limit: optionalLimit(values.limit as string | undefined),
+      open: values.open === true,
     },
   };
+}
+
+/**
+ * `instance` alone names its subcommands; a mistyped command (`stauts`, `instance lst`,
+ * `instanse list`) suggests the close one; only a word like no command gets the whole usage.
+ */
+function unknownCommand(words: string[]): UsageError {
+  const [group = '', action] = words;
+  const names = Object.keys(COMMANDS);
+  const subcommands = names.filter((name) => name.startsWith(`${group} `));
+  if (subcommands.length > 0 && action === undefined) {
+    return new UsageError(`"${group}" needs one of: ${subcommands.map((name) => name.slice(group.length + 1)).join(', ')}`, false);
+  }
+  const typed = words.slice(0, 2).join(' ');
+  const close =
+    subcommands.length > 0
+      ? closeNames(action ?? '', subcommands.map((name) => name.slice(group.length + 1))).map((name) => `${group} ${name}`)
+      : [
+          ...closeNames(typed, names.filter((name) => name.includes(' '))),
+          ...closeNames(group, names.filter((name) => !name.includes(' '))),
+        ];
+  const shown = typed.slice(0, 60);
+  if (close.length === 0) return new UsageError(`unknown command "${shown}"`);
+  return new UsageError(`unknown command "${shown}".${didYouMeanAny([...new Set(close)].slice(0, 3))}`, false);
 }
 
 function optionalDuration(option: string, value: string | undefined): number | undefined {

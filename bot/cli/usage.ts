@@ -8,7 +8,8 @@ Workspaces
 Instances (default workspace unless --workspace is given)
   instance add <name> [--interval 5m]     add an instance; prints its sync token once
   instance list                           list instances, their interval and working tokens
-  instance remove <name>                  delete an instance and its tokens
+  instance remove <name> [--yes]          delete an instance, its tokens, snapshots and events;
+                                          asks first on a terminal, needs --yes off one
   instance pause <name>                   keep storing its snapshots but raise no events
   instance resume <name>                  raise events again
 
@@ -16,6 +17,11 @@ Sync tokens
   token rotate <instance> [--grace 15m]   issue a new token; the old one stops now, or after the grace
   token revoke <instance>                 revoke every working token of the instance now
   token check                             read a token from stdin and say which instance it writes for
+
+Status and events (the chat's /deepclaw status and /deepclaw ack, at the terminal)
+  status [instance]                       the fleet at a glance, or one instance in detail
+  events [--open] [--instance <name>]     recent events, newest first (--limit 20); --open: unresolved only
+  ack <event>                             acknowledge an open event (its id or first 8 characters)
 
 Muting
   mute <instance|all> <duration>          hold back alerts of an instance, or the whole workspace, e.g. mute my-vps 1h
@@ -32,8 +38,10 @@ Records and upkeep
   audit [--limit 20]                      recent audit log, newest first
   migrate                                 apply pending database migrations
   help                                    this text
+  --version, -v                           print the version
 
 Options
   --workspace <name>   the workspace to act in (default: "default")
   --json               machine-readable output on stdout
+  --yes, -y            confirm a deletion without being asked (required off a terminal)
 `;

@@ -10,7 +10,8 @@ import type { EventKind } from '../events/decision.ts';
 import { ackEvent } from '../events/event-store.ts';
 import { setMute } from '../events/mutes.ts';
 import { message, note, text, type Reply } from '../messages/chat-message.ts';
-import { Instance } from '../storage/entities/index.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Instance, type Workspace } from '../storage/entities/index.ts';
 import { subscribeChannel, unsubscribeChannel } from '../subscriptions/subscriptions.ts';
 import type { HandlerContext } from './command-core.ts';
 import { toChannel, toRequester } from './replies.ts';
@@ -41,7 +42,11 @@ export async function unmuteCommand(context: HandlerContext, target: string): Pr
 
 /** `ack <id or its first 6+ characters>`, among this workspace's unresolved events. */
 export async function ackCommand(context: HandlerContext, typed: string): Promise<Reply[]> {
-  const { em, workspace } = context;
+  return acknowledge(context, await findUnresolvedEvent(context.em, context.workspace, typed));
+}
+
+/** The id of the one unresolved event of the workspace whose id starts with `typed`. */
+export async function findUnresolvedEvent(em: EntityManager, workspace: Workspace, typed: string): Promise<string> {
   const matches = await em.execute<{ id: string }[]>(
     `select e.id from event e join instance i on i.id = e.instance_id
       where i.workspace_id = ? and e.state <> 'resolved' and e.id::text like ? order by e.opened_at limit 2`,
@@ -53,7 +58,7 @@ export async function ackCommand(context: HandlerContext, typed: string): Promis
   if (matches.length > 1) {
     throw new NotFoundError('ambiguous_event', `more than one open event starts with "${typed}"; type more of its id.`);
   }
-  return acknowledge(context, matches[0]!.id);
+  return matches[0]!.id;
 }
 
 async function acknowledge(context: HandlerContext, eventId: string): Promise<Reply[]> {

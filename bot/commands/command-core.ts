@@ -95,7 +95,7 @@ export async function runCommand(deps: CommandDependencies, request: CommandRequ
     if (command.name === 'link') return linkCommand({ em, actor, requester: request.requester, place: request.place, now, code: command.code });
     const workspace = options.workspaceName ? await findWorkspace(em, options.workspaceName) : await linkedWorkspace(em, request.requester.platform, request.place.chatId);
     if (!workspace) return [toRequester(notLinked(request.requester.platform))];
-    return dispatch({ em, workspace, actor, requester: request.requester, place: request.place, now, deps }, command);
+    return answerCommand({ em, workspace, actor, requester: request.requester, place: request.place, now, deps }, command);
   });
 }
 
@@ -115,7 +115,12 @@ export async function runAlertAction(deps: CommandDependencies, request: AlertAc
   });
 }
 
-function dispatch(context: HandlerContext, command: Exclude<ParsedCommand, { name: 'help' } | { name: 'link' }>): Promise<Reply[]> {
+/**
+ * Runs one parsed command's handler, past parsing, permissions and the chat link. Also the admin
+ * CLI's way into the same answers (`deepclaw status`, `deepclaw ack`): its user already holds the
+ * database, so it checks no permission, and it turns errors into exit codes itself.
+ */
+export function answerCommand(context: HandlerContext, command: Exclude<ParsedCommand, { name: 'help' } | { name: 'link' }>): Promise<Reply[]> {
   switch (command.name) {
     case 'status':
       return statusCommand(context, command.instance);

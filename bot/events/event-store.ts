@@ -15,6 +15,7 @@
  * for an hour.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Instance, Workspace } from '../storage/entities/index.ts';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
 import { sqlArray } from '../storage/sql-array.ts';
 
@@ -153,4 +154,47 @@ async function flappingHold(
 export async function ackEvent(em: EntityManager, eventId: string, actorId: string, now: Date): Promise<boolean> {
   const acked = await em.execute<{ id: string }[]>(`update event set state = 'acked', acked_at = ?, acked_by = ? where id = ? and state = 'open' returning id`, [now, actorId, eventId]);
   return acked.length === 1;
+}
+
+export interface ListedEvent {
+  id: string;
+  instance: string;
+  kind: EventKind;
+  key: string;
+  state: 'open' | 'acked' | 'resolved';
+  summary: string;
+  openedAt: Date;
+  ackedAt: Date | null;
+  ackedBy: string | null;
+  resolvedAt: Date | null;
+}
+
+/** A workspace's events (or one instance's, or one event), newest first; `openOnly` leaves out resolved ones. */
+export async function listEvents(
+  em: EntityManager,
+  input: { workspace: Workspace; instance?: Instance; openOnly: boolean; limit: number; eventId?: string },
+): Promise<ListedEvent[]> {
+  const rows = await em.execute<
+    { id: string; instance: string; kind: EventKind; key: string; state: ListedEvent['state']; summary: string; opened_at: string; acked_at: string | null; acked_by: string | null; resolved_at: string | null }[]
+  >(
+    `select e.id, i.name as instance, e.kind, e.key, e.state, e.summary, e.opened_at, e.acked_at, e.acked_by, e.resolved_at
+       from event e join instance i on i.id = e.instance_id
+      where i.workspace_id = ? and (?::uuid is null or i.id = ?::uuid) and (?::uuid is null or e.id = ?::uuid)
+        and (not ? or e.state <> 'resolved')
+      order by e.opened_at desc, e.id limit ?`,
+    [input.workspace.id, input.instance?.id ?? null, input.instance?.id ?? null, input.eventId ?? null, input.eventId ?? null, input.openOnly, input.limit],
+  );
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  return rows.map((row) => ({
+    id: row.id,
+    instance: row.instance,
+    kind: row.kind,
+    key: row.key,
+    state: row.state,
+    summary: row.summary,
+    openedAt: new Date(row.opened_at),
+    ackedAt: date(row.acked_at),
+    ackedBy: row.acked_by,
+    resolvedAt: date(row.resolved_at),
+  }));
 }

@@ -73,3 +73,8 @@ export function chatMessageToPlainText(value: ChatMessage): string {
   }
   return lines.join('\n');
 }
+
+/** Several replies for a terminal or a log, a blank line between messages (the console, the CLI). */
+export function repliesToPlainText(replies: readonly Reply[]): string {
+  return replies.map((reply) => chatMessageToPlainText(reply.message)).join('\n\n');
+}

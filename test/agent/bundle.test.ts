@@ -43,3 +43,10 @@ describe('the agent bundle', () => {
     expect(AGENT_VERSION).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
   });
 });
+
+it('is built by `npm run build`, the step deploy platforms run before `npm start`, which builds it too', () => {
+  const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+  expect(scripts.build).toBe('npm run build:agent');
+  expect(scripts['build:agent']).toBe('node agent/bundle.ts');
+  expect(scripts.prestart).toBe('npm run build --silent');
+});
