@@ -60,6 +60,13 @@ export class KoaSlackReceiver implements Receiver {
         return;
       }
       const raw = await readRaw(ctx.req, MAX_BODY_BYTES);
+      if (raw === 'aborted') {
+        // The client's own failure (a reset, a timeout on its side): nothing to answer, no error of ours.
+        logger.info({ requestId: ctx.state.requestId, reason: 'client_aborted' }, 'a Slack request was cut off by the client before its body arrived');
+        ctx.status = 400;
+        ctx.body = { error: 'client_aborted', message: 'the client closed the connection before the body arrived' };
+        return;
+      }
       if (raw === undefined) {
         ctx.status = 413;
         ctx.body = { error: 'payload_too_large', message: `Slack requests are at most ${MAX_BODY_BYTES} bytes` };
@@ -145,10 +152,10 @@ function parseBody(rawBody: string, contentType: string): Record<string, unknown
 }
 
 /** The raw body, or undefined past `maxBytes` (then the rest is not read). */
-function readRaw(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+function readRaw(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined | 'aborted'> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -163,6 +170,11 @@ function readRaw(request: IncomingMessage, maxBytes: number): Promise<Buffer | u
     };
     request.on('data', onData);
     request.once('end', () => resolve(Buffer.concat(chunks, size)));
-    request.once('error', reject);
+    // A reset arrives as 'error'; a plain close before the end (no 'error' at all) would otherwise
+    // leave this promise, and the request, waiting forever.
+    request.once('error', () => resolve('aborted'));
+    request.once('close', () => {
+      if (!request.complete) resolve('aborted');
+    });
   });
 }
