@@ -77,6 +77,45 @@ describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('signals bet
     await again;
   });
 
+  it('starts its reconnect backoff over after a healthy connection, so a second outage is bridged in 0.5 s', async () => {
+    // Its own listener, whose warnings (each with the wait before the next attempt) are read back.
+    const lines: { msg: string; retryInMs?: number }[] = [];
+    const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    const listener = postgresSignals({ pool, listenUrl: db.url, logger: createLogger({ level: 'warn', destination }) });
+    const waits = () => lines.filter((line) => line.retryInMs !== undefined).map((line) => line.retryInMs);
+    const until = async (condition: () => boolean) => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const listening = async () => {
+      const received = collect<string[]>((l) => listener.onSnapshotsStored(l), (seen) => seen.flat().includes(uuid(4242)));
+      const timer = setInterval(() => web.snapshotsStored([uuid(4242)]), 100);
+      try {
+        await received;
+      } finally {
+        clearInterval(timer);
+      }
+    };
+    try {
+      await listening();
+      // A long first outage: the waits grow 0.5 s, 1 s, 2 s.
+      await db.proxy.cut();
+      await until(() => waits().includes(2000));
+      await db.proxy.restore();
+      await listening();
+      // The next outage is a new one: it waits 0.5 s again, not 4 s.
+      const before = waits().length;
+      await db.proxy.cut();
+      await until(() => waits().length > before);
+      expect(waits().slice(0, 3)).toEqual([500, 1000, 2000]);
+      expect(waits()[before]).toBe(500);
+      await db.proxy.restore();
+      await listening();
+    } finally {
+      await db.proxy.restore();
+      await listener.close();
+    }
+  }, 30_000);
+
   it('listens again after its connection is cut, while ticks carry on', async () => {
     await db.proxy.cut();
     await db.proxy.restore();
