@@ -98,7 +98,7 @@ describe('docs/openapi.yaml', () => {
   });
 
   it('agrees with the table of answers in docs/snapshot-v1.md', () => {
-    const doc = readFileSync(new URL('../docs/snapshot-v1.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../docs/snapshot-v1.md', import.meta.url), 'utf8');
     const documented = [...doc.matchAll(/^\| (\d{3}) \| `([a-z0-9_]+)` \|/gm)].map(([, status, code]) => `${status} ${code}`);
     const published = Object.entries(ANSWERS).flatMap(([status, codes]) => codes.map((code) => `${status} ${code}`));
     expect(published.sort()).toEqual(documented.sort());
