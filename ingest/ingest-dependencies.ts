@@ -11,11 +11,8 @@ export async function createIngestDependencies(
   storeOptions: Partial<SnapshotStoreOptions> = {},
 ): Promise<AppDependencies['ingest']> {
   const pool = await orm.em.getConnection().getNativeClient();
-  // PGlite serves every connection from one session, where prepared statement names collide.
-  const { rows } = await pool.query<{ version: string }>('select version()');
-  const preparedStatements = !rows[0]?.version.includes('PGlite');
   return {
-    store: new SnapshotStore(pool, { ...DEFAULT_STORE_OPTIONS, preparedStatements, ...storeOptions }),
+    store: new SnapshotStore(pool, { ...DEFAULT_STORE_OPTIONS, ...storeOptions }),
     rateLimiter: new RateLimiter({ burst: config.rateLimitBurst, refillSeconds: config.rateLimitRefillSeconds }),
     authFailures: new RateLimiter({ burst: config.authFailureBurst, refillSeconds: config.authFailureRefillSeconds }),
     requestTimeoutMs: config.requestTimeoutMs,

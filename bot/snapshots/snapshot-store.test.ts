@@ -10,10 +10,8 @@ describeStorage('snapshot store', (db) => {
   let tokenHash = '';
   beforeAll(async () => {
     const pool = await db().database.orm.em.getConnection().getNativeClient();
-    const { rows } = await pool.query<{ version: string }>('select version()');
-    const preparedStatements = !rows[0]!.version.includes('PGlite');
     // Two stores on one database are two web processes: their statements run side by side.
-    stores = [0, 1].map(() => new SnapshotStore(pool, { ...DEFAULT_STORE_OPTIONS, preparedStatements }));
+    stores = [0, 1].map(() => new SnapshotStore(pool, DEFAULT_STORE_OPTIONS));
     tokenHash = hashSyncToken((await cli(['instance', 'add', 'twice', '--json'], { env: { DATABASE_URL: db().url } })).json().token);
   });
 

@@ -44,15 +44,12 @@ export interface SnapshotStoreOptions {
   maxConcurrentBatches: number;
   /** Tokens whose last usage figures are remembered to skip unchanged buckets. */
   usageCacheTokens: number;
-  /** Off for the embedded database (see #statement). */
-  preparedStatements: boolean;
 }
 
 export const DEFAULT_STORE_OPTIONS: SnapshotStoreOptions = {
   maxBatchSize: 128,
   maxConcurrentBatches: 2,
   usageCacheTokens: 50_000,
-  preparedStatements: true,
 };
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
@@ -60,14 +57,12 @@ const FOREIGN_KEY_VIOLATION = '23503';
 
 export class SnapshotStore {
   readonly #pool: Pool;
-  readonly #prepared: boolean;
   readonly #usageSeen: UsageFingerprints;
   readonly #lookups: MicroBatcher<{ tokenHash: string; now: Date }, TokenLookup>;
   readonly #writes: MicroBatcher<SnapshotToStore, StoreOutcome>;
 
   constructor(pool: Pool, options: SnapshotStoreOptions = DEFAULT_STORE_OPTIONS) {
     this.#pool = pool;
-    this.#prepared = options.preparedStatements;
     this.#usageSeen = new UsageFingerprints(options.usageCacheTokens);
     const batching = { maxBatchSize: options.maxBatchSize, maxConcurrentBatches: options.maxConcurrentBatches };
     this.#lookups = new MicroBatcher((batch) => this.#lookupBatch(batch), batching);
@@ -230,11 +225,11 @@ export class SnapshotStore {
 
   /**
    * Named statements are parsed and planned once per connection instead of once per batch, which
-   * matters for a statement this wide. The embedded database shares one session among all
-   * connections, where a second connection preparing the same name would collide.
+   * matters for a statement this wide — on the embedded database most of all, where planning runs
+   * in WebAssembly (its session server keeps each connection's names apart).
    */
   #statement(name: string, text: string, values: unknown[]): QueryConfig {
-    return this.#prepared ? { name: `deepclaw-ingest-${name}`, text, values } : { text, values };
+    return { name: `deepclaw-ingest-${name}`, text, values };
   }
 
   async #query<Row extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<{ rows: Row[] }> {

@@ -1,18 +1,20 @@
 /**
  * The embedded Postgres: PGlite (real Postgres compiled to WebAssembly) persisted under the data
- * dir and served on a loopback ephemeral port by our {@link PgliteSessionServer}, so the very same
- * `pg`-based MikroORM driver talks to it as to any server.
+ * dir and served on a loopback ephemeral port by our session server, on a thread of its own
+ * (`embedded-database-thread.ts`), so the very same `pg`-based MikroORM driver talks to it as to
+ * any server and WebAssembly Postgres does not share a core with HTTP and JSON.
  *
  * PGlite is single-process: two processes writing one data dir would corrupt it. A lock file
  * (`embedded.json`, created with O_EXCL) guards the dir and also tells the admin CLI where the
  * running service serves the database, so the CLI can use it instead of failing on the lock.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { once } from 'node:events';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DeepClawError } from '../errors.ts';
-import { PgliteSessionServer } from './pglite-session-server.ts';
+import type { EmbeddedDatabaseThreadData, EmbeddedDatabaseThreadMessage } from './embedded-database-thread.ts';
 
 const LOCK_FILE = 'embedded.json';
 const HOST = '127.0.0.1';
@@ -54,15 +56,12 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; maxConn
     release = await acquireLock(dataDir);
   }
   try {
-    const db = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : 'memory://');
-    const server = new PgliteSessionServer({ db, host: HOST, port: 0, maxConnections: options.maxConnections });
-    const port = await server.start();
-    if (dataDir) await writeLock(dataDir, { pid: process.pid, port, startedAt: new Date().toISOString() });
+    const thread = await startDatabaseThread({ dataDir, host: HOST, maxConnections: options.maxConnections });
+    if (dataDir) await writeLock(dataDir, { pid: process.pid, port: thread.port, startedAt: new Date().toISOString() });
     return {
-      url: `postgres://postgres@${HOST}:${port}/postgres`,
+      url: `postgres://postgres@${HOST}:${thread.port}/postgres`,
       async stop() {
-        await server.stop();
-        await db.close();
+        await thread.stop();
         await release();
       },
     };
@@ -70,6 +69,47 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; maxConn
     await release();
     throw error;
   }
+}
+
+/** The database thread died while serving: nothing can be stored any more. */
+export class EmbeddedDatabaseCrashedError extends DeepClawError {
+  constructor(cause: unknown) {
+    super('embedded_database_crashed', `the embedded database stopped unexpectedly: ${cause instanceof Error ? cause.message : String(cause)}`, {});
+  }
+}
+
+async function startDatabaseThread(data: EmbeddedDatabaseThreadData): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./embedded-database-thread.ts', import.meta.url), { workerData: data });
+  let stopping = false;
+  // Until it answers with its port, a failure is start-up's to throw; after, the service cannot
+  // go on without its database, and dying loudly beats answering 503 forever.
+  const started = new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: EmbeddedDatabaseThreadMessage) => {
+      if (typeof message === 'object') resolve(message.port);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the embedded database thread exited with code ${code} before serving`)));
+  });
+  const port = await started;
+  worker.removeAllListeners();
+  const crash = (cause: unknown) => {
+    if (stopping) return;
+    process.nextTick(() => {
+      throw new EmbeddedDatabaseCrashedError(cause);
+    });
+  };
+  worker.on('error', crash);
+  worker.on('exit', (code) => crash(new Error(`its thread exited with code ${code}`)));
+  return {
+    port,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      const exited = once(worker, 'exit');
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
 }
 
 /** The URL of the database a live service serves from `dataDir`, if one does. */

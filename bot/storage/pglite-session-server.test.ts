@@ -160,6 +160,61 @@ describe('PgliteSessionServer', () => {
     }
   });
 
+  it('gives each connection its own prepared statements, even under the same name, and forgets them when it goes away', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        return client;
+      }),
+    );
+    try {
+      // Every client prepares "same" with its own text, then uses it many times, interleaved.
+      await Promise.all(
+        clients.map(async (client, i) => {
+          for (let round = 0; round < 20; round++) {
+            const { rows } = await client.query({ name: 'same', text: `select $1::int + ${i * 1000} as n`, values: [round] });
+            expect(rows).toEqual([{ n: round + i * 1000 }]);
+          }
+        }),
+      );
+      const listed = async (client: pg.Client) => (await client.query('select name from pg_prepared_statements order by name')).rows.map((row) => row.name);
+      expect(await listed(clients[0]!)).toHaveLength(6);
+      await Promise.all(clients.slice(1).map((client) => client.end()));
+      // The server closes a departed connection's statements once it has the session.
+      for (let attempt = 0; attempt < 50 && (await listed(clients[0]!)).length > 1; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await listed(clients[0]!)).toEqual([expect.stringMatching(/^c\d+_same$/)]);
+    } finally {
+      await clients[0]!.end();
+    }
+  });
+
+  it('ends a connection that keeps a transaction open without a word, rolls it back and serves the others', async () => {
+    const strict = new PgliteSessionServer({ db, host: HOST, port: 0, maxConnections: 4, idleInTransactionTimeoutMs: 300 });
+    const strictUrl = `postgres://postgres@${HOST}:${await strict.start()}/postgres`;
+    const idle = new pg.Client({ connectionString: strictUrl });
+    // The FATAL arrives first; pg then also reports the connection it closed.
+    const ended = new Promise<Error>((resolve) => idle.on('error', resolve));
+    await idle.connect();
+    const other = new pg.Client({ connectionString: strictUrl });
+    try {
+      await idle.query('begin');
+      await idle.query('insert into committed (id, tag) values ($1, $2)', [-3, 'forgotten']);
+      // The other connection waits for the session until the idle one is ended.
+      const started = Date.now();
+      await other.connect();
+      expect((await other.query('select count(*)::int as n from committed where id = $1', [-3])).rows).toEqual([{ n: 0 }]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      const error = (await ended) as Error & { code?: string };
+      expect(error.code).toBe('25P03');
+      expect(db.isInTransaction()).toBe(false);
+    } finally {
+      await other.end();
+      await idle.end().catch(() => {});
+      await strict.stop();
+    }
+  });
+
   it('refuses connections above maxConnections with too_many_connections', async () => {
     const small = new PgliteSessionServer({ db, host: HOST, port: 0, maxConnections: 1 });
     const smallUrl = `postgres://postgres@${HOST}:${await small.start()}/postgres`;

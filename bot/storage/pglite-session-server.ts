@@ -16,9 +16,15 @@
  * other's unnamed statement and portal, which answered requests with errors or with another
  * request's rows.)
  *
+ * Named prepared statements and portals live in the session too, so the server gives every
+ * connection its own names: `store` from connection 7 reaches PGlite as `c7_store` (Parse, Bind,
+ * Describe, Close and Execute are rewritten), and a connection's statements are closed when it
+ * goes away. Two connections preparing the same name therefore no longer collide, and the `pg`
+ * driver's prepared statements work as they do on a real server.
+ *
  * The cost: while a connection holds an open transaction, every other connection waits, even
- * when its owner is busy outside the database. Named prepared statements and session settings
- * are still shared by all connections (one session), so they stay unsafe.
+ * when its owner is busy outside the database. Session settings (`SET`), advisory locks and
+ * SQL-level `PREPARE` are still shared by all connections (one session).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
@@ -42,7 +48,16 @@ export interface PgliteSessionServerOptions {
   port: number;
   /** Connections above this are refused with a FATAL too_many_connections. */
   maxConnections: number;
+  /**
+   * A connection that sits in an open transaction sending nothing for this long is ended with
+   * FATAL idle_in_transaction_session_timeout and rolled back, as Postgres'
+   * `idle_in_transaction_session_timeout` would: here it would otherwise stall every connection.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
+
+/** Generous next to the 5 s statement timeout: code holds no transaction open while it waits on anything else. */
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export class PgliteSessionServer {
   readonly #db: PGlite;
@@ -97,7 +112,8 @@ export class PgliteSessionServer {
       socket.write(fatalError('53300', 'sorry, too many clients already'), () => socket.destroy());
       return;
     }
-    const connection = new Connection(socket, this.#db, this.#turn, () => this.#connections.delete(connection));
+    const idleLimitMs = this.#options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS;
+    const connection = new Connection(socket, this.#db, this.#turn, idleLimitMs, () => this.#connections.delete(connection));
     this.#connections.add(connection);
   }
 }
@@ -138,8 +154,14 @@ class SessionTurn {
   }
 }
 
+let connectionCount = 0;
+
 /** One client's TCP connection: frames its messages and runs them, in order, in its turns. */
 class Connection {
+  /** Prepended to this connection's statement and portal names (see the file comment). */
+  readonly #prefix = Buffer.from(`c${++connectionCount}_`);
+  /** Its named statements as PGlite knows them, to close when the connection goes away. */
+  readonly #statements = new Set<string>();
   readonly #socket: Socket;
   readonly #db: PGlite;
   readonly #turn: SessionTurn;
@@ -153,10 +175,14 @@ class Connection {
   #resolveFinished!: () => void;
   readonly #gone = new Promise<void>((resolve) => (this.#resolveFinished = resolve));
 
-  constructor(socket: Socket, db: PGlite, turn: SessionTurn, onGone: () => void) {
+  readonly #idleLimitMs: number;
+  #idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(socket: Socket, db: PGlite, turn: SessionTurn, idleLimitMs: number, onGone: () => void) {
     this.#socket = socket;
     this.#db = db;
     this.#turn = turn;
+    this.#idleLimitMs = idleLimitMs;
     this.#onGone = onGone;
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.#receive(chunk));
@@ -168,6 +194,7 @@ class Connection {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      clearTimeout(this.#idleTimer);
       this.#pending.length = 0;
       this.#socket.destroy();
       if (this.#running) this.#turn.withdraw(this);
@@ -178,6 +205,7 @@ class Connection {
 
   #receive(chunk: Buffer): void {
     if (this.#closed) return;
+    clearTimeout(this.#idleTimer);
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
     try {
       this.#frame();
@@ -219,7 +247,7 @@ class Connection {
       const length = buffer.readInt32BE(offset + 1);
       if (length < 4 || length > MAX_MESSAGE_BYTES) throw new Error('bad message length');
       if (rest < 1 + length) break;
-      this.#pending.push({ message: copy(buffer, offset, 1 + length), startup: false });
+      this.#pending.push({ message: this.#ownNames(buffer.subarray(offset, offset + 1 + length)), startup: false });
       offset += 1 + length;
     }
     this.#buffer = offset === buffer.length ? Buffer.alloc(0) : buffer.subarray(offset);
@@ -245,6 +273,7 @@ class Connection {
         // transaction block. The startup message is a complete turn of its own.
         if (startup || (readyForQueryIdle && !this.#db.isInTransaction())) this.#turn.release(this);
       }
+      if (!this.#closed && this.#turn.owns(this) && this.#db.isInTransaction()) this.#watchIdleTransaction();
     } catch {
       void this.close();
     } finally {
@@ -287,6 +316,16 @@ class Connection {
     return { readyForQueryIdle: endsInReadyForQuery(output) };
   }
 
+  /** Ends this connection if it keeps its transaction open, and the session, without a word. */
+  #watchIdleTransaction(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      if (this.#closed || this.#running || this.#pending.length > 0 || !this.#turn.owns(this)) return;
+      this.#socket.write(fatalError('25P03', 'terminating connection due to idle-in-transaction timeout'), () => void this.close());
+    }, this.#idleLimitMs);
+    this.#idleTimer.unref();
+  }
+
   #drained(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -299,17 +338,58 @@ class Connection {
     });
   }
 
+  /**
+   * `message` (a copy) with its statement and portal names made this connection's own. Unnamed
+   * ones (what the driver uses unless a query is given a name) pass through untouched.
+   */
+  #ownNames(message: Buffer): Uint8Array {
+    const type = message[0];
+    // Where the names sit: Parse and Execute start with one; Bind with two (portal, statement);
+    // Describe and Close with a kind byte ('S' statement, 'P' portal) and then one.
+    const first = type === 0x44 /* D */ || type === 0x43 /* C */ ? 6 : 5;
+    const count = type === 0x42 /* B */ ? 2 : type === 0x50 /* P */ || type === 0x45 /* E */ || type === 0x44 || type === 0x43 ? 1 : 0;
+    if (count === 0 || (message[first] === 0 && (count === 1 || message[first + 1] === 0))) return copy(message, 0, message.length);
+    const parts: Buffer[] = [message.subarray(0, first)];
+    let at = first;
+    for (let i = 0; i < count; i++) {
+      const end = message.indexOf(0, at);
+      if (end < 0) throw new Error('malformed message: unterminated name');
+      const name = message.subarray(at, end);
+      parts.push(name.length > 0 ? Buffer.concat([this.#prefix, name]) : name);
+      at = end;
+      if (name.length > 0) {
+        const renamed = `${this.#prefix.toString('latin1')}${name.toString('latin1')}`;
+        if (type === 0x50) this.#statements.add(renamed);
+        else if (type === 0x43 && message[5] === 0x53 /* S */) this.#statements.delete(renamed);
+      }
+      if (i < count - 1) {
+        parts.push(message.subarray(at, at + 1)); // the terminator between the two names
+        at += 1;
+      }
+    }
+    parts.push(message.subarray(at));
+    const rewritten = Buffer.concat(parts);
+    rewritten.writeInt32BE(rewritten.length - 1, 1);
+    return new Uint8Array(rewritten);
+  }
+
   /** Leaves the session clean for the next connection, then gives up the turn. Runs once. */
   #finish(): Promise<void> {
     this.#finished ??= (async () => {
       try {
+        const discard = { onRawData: () => {} };
         if (this.#turn.owns(this)) {
-          const discard = { onRawData: () => {} };
           // A Sync ends an extended-protocol sequence cut short (and its implicit transaction).
           await this.#db.execProtocolRawStream(SYNC, discard);
           if (this.#db.isInTransaction()) await this.#db.execProtocolRawStream(ROLLBACK, discard);
         } else {
           this.#turn.withdraw(this);
+        }
+        if (this.#statements.size > 0) {
+          // Its prepared statements would otherwise stay in the session for good.
+          const granted = this.#turn.acquire(this);
+          if (granted !== true) await granted;
+          await this.#db.execProtocolRawStream(Buffer.concat([...[...this.#statements].map(closeStatement), SYNC]), discard);
         }
       } catch {
         // PGlite itself failed; nothing more a connection can do about it.
@@ -333,6 +413,16 @@ function endsBatch(message: Uint8Array): boolean {
 function endsInReadyForQuery(output: Buffer): boolean {
   const at = output.length - 6;
   return at >= 0 && output[at] === 0x5a && output.readInt32BE(at + 1) === 5 && output[at + 5] === 0x49;
+}
+
+/** A Close ('C') message for the prepared statement `name`. */
+function closeStatement(name: string): Buffer {
+  const body = Buffer.from(`S${name}\0`, 'latin1');
+  const message = Buffer.alloc(5 + body.length);
+  message[0] = 0x43;
+  message.writeInt32BE(4 + body.length, 1);
+  body.copy(message, 5);
+  return message;
 }
 
 function copy(buffer: Buffer, offset: number, length: number): Uint8Array {
