@@ -10,21 +10,14 @@ import { enqueueNotifications } from '../notifications/enqueue.ts';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
 import { applyDecisions, openEventsByInstance, refreshDetails, type DetailsRefresh, type EventChange } from './event-store.ts';
 import { loadInstanceFacts, type InstanceFacts } from './instance-facts.ts';
-import { decideCostDrift, DEFAULT_COST_DRIFT, type CostDriftThresholds } from './rules/cost-drift.ts';
+import { decideCostDrift } from './rules/cost-drift.ts';
 import { decideCronFailed } from './rules/cron-failed.ts';
-import { decideCronMissed, type CronMissedThresholds } from './rules/cron-missed.ts';
-import { decideErrorSpike, DEFAULT_ERROR_SPIKE, type ErrorSpikeThresholds } from './rules/error-spike.ts';
+import { decideCronMissed } from './rules/cron-missed.ts';
+import { decideErrorSpike } from './rules/error-spike.ts';
 import { decideGatewayDown } from './rules/gateway-down.ts';
 import { decideSecurity } from './rules/security.ts';
+import type { InstanceThresholds } from './instance-thresholds.ts';
 import { overridesForInstances, thresholdsFrom } from './thresholds.ts';
-
-export interface InstanceThresholds {
-  costDrift: CostDriftThresholds;
-  errorSpike: ErrorSpikeThresholds;
-  cronMissed: CronMissedThresholds;
-}
-
-export const DEFAULT_INSTANCE_THRESHOLDS: InstanceThresholds = { costDrift: DEFAULT_COST_DRIFT, errorSpike: DEFAULT_ERROR_SPIKE, cronMissed: {} };
 
 export type InstanceKind = Exclude<EventKind, 'stale'>;
 

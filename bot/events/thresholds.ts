@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { DurationError, toDurationText, toSeconds } from '../duration.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Instance, Workspace } from '../storage/entities/index.ts';
-import { DEFAULT_INSTANCE_THRESHOLDS, type InstanceThresholds } from './evaluate-instances.ts';
+import { DEFAULT_INSTANCE_THRESHOLDS, type InstanceThresholds } from './instance-thresholds.ts';
 import { sqlArray } from '../storage/sql-array.ts';
 
 type Unit = 'duration' | 'number' | 'dollars' | 'count' | 'fraction';

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import { assertValidName } from '../names.ts';
 import { Instance, SyncToken, type Workspace } from '../storage/entities/index.ts';
 import { closeNames, didYouMean } from '../suggest.ts';
-import { issueSyncToken } from '../tokens/sync-tokens.ts';
+import { issueSyncToken } from '../tokens/issue-sync-token.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
 /** Agents sync at most every 10 s and at least daily; anything else is a typo. */

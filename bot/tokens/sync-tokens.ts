@@ -10,22 +10,9 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { ConflictError } from '../errors.ts';
 import { findInstance } from '../instances/instances.ts';
 import { SyncToken, type Instance, type Workspace } from '../storage/entities/index.ts';
+import { persistNewToken } from './issue-sync-token.ts';
 import { tokenStatus } from './token-status.ts';
 import { checkSyncTokenFormat, generateSyncToken, hashSyncToken, visibleIdOf } from './sync-token-format.ts';
-
-/** Creates a token row for `instance` inside the caller's transaction and returns the token. */
-export function issueSyncToken(em: EntityManager, instance: Instance, actor: Actor, now = new Date()): string {
-  const token = persistNewToken(em, instance, actor, now);
-  recordAudit(em, {
-    action: 'token.issued',
-    actor,
-    workspace: instance.workspace,
-    instance,
-    details: { token: visibleIdOf(token) },
-    at: now,
-  });
-  return token;
-}
 
 export interface RotatedToken {
   instance: Instance;
@@ -113,12 +100,6 @@ export async function checkSyncToken(em: EntityManager, presented: string, now =
   }
   const status = tokenStatus(row, now);
   return status === 'ok' ? { ok: true, instance: row.instance, tokenId: row.id } : { ok: false, reason: status };
-}
-
-function persistNewToken(em: EntityManager, instance: Instance, actor: Actor, now: Date): string {
-  const token = generateSyncToken();
-  em.create(SyncToken, { instance, visibleId: visibleIdOf(token), tokenHash: hashSyncToken(token), createdAt: now, createdBy: actor.id });
-  return token;
 }
 
 function activeTokens(em: EntityManager, instance: Instance, now: Date): Promise<SyncToken[]> {
