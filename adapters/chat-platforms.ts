@@ -32,7 +32,15 @@ export interface ChatPlatforms {
   settled(): Promise<void>;
 }
 
-export async function createChatPlatforms(input: { config: Config; logger: Logger; orm: Orm; clock?: () => Date; agentSha256?: () => Promise<string | undefined> }): Promise<ChatPlatforms> {
+export async function createChatPlatforms(input: {
+  config: Config;
+  logger: Logger;
+  orm: Orm;
+  clock?: () => Date;
+  agentSha256?: () => Promise<string | undefined>;
+  /** Told when a platform's connection (Slack Socket Mode) opens or drops, for metrics. */
+  onConnectionChange?: (platform: string, up: boolean) => void;
+}): Promise<ChatPlatforms> {
   const { config, logger, orm } = input;
   const clock = input.clock ?? (() => new Date());
   const deps: CommandDependencies = {
@@ -52,6 +60,7 @@ export async function createChatPlatforms(input: { config: Config; logger: Logge
       clock,
       commands: { run: (request) => runCommand(deps, request), runAction: (request) => runAlertAction(deps, request) },
       isFirstSighting: replayGuard(orm, 'slack', SIGNATURE_WINDOW_SECONDS),
+      onConnectionChange: input.onConnectionChange && ((up) => input.onConnectionChange!('slack', up)),
     });
     adapters.set('slack', slack.adapter);
     if (slack.httpHandler) webhooks.push({ path: '/slack/events', handler: slack.httpHandler });

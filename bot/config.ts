@@ -11,6 +11,7 @@ import { parseAdminAllowlist } from './commands/admin-allowlist.ts';
 import { DurationError, toSeconds } from './duration.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const CONSOLE_ALERTS = ['stdout', 'stderr', 'off'] as const;
 
 const integer = (min: number, max: number, fallback: number) =>
   z
@@ -90,6 +91,14 @@ const environmentSchema = z.object({
   DEEPCLAW_TRUST_PROXY: flag(false),
   DEEPCLAW_SNAPSHOT_RETENTION_DAYS: integer(1, 3650, 14),
   DEEPCLAW_WEB_PROCESSES: integer(1, 64, 1),
+  DEEPCLAW_WORKER_PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a port number from 0 to 65535')
+    .transform(Number)
+    .pipe(z.number().int().max(65_535, 'expected a port number from 0 to 65535'))
+    .optional(),
+  DEEPCLAW_CONSOLE_ALERTS: z.enum(CONSOLE_ALERTS, { error: `expected one of ${CONSOLE_ALERTS.join(', ')}` }).optional(),
   DEEPCLAW_TICK: duration('5s').refine(
     (seconds) => (seconds < 60 && 60 % seconds === 0) || (seconds % 60 === 0 && seconds < 3600 && 3600 % seconds === 0),
     'expected a tick that divides a minute or an hour evenly, like 5s, 30s or 5m',
@@ -122,6 +131,7 @@ export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentS
 const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']);
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type ConsoleAlerts = (typeof CONSOLE_ALERTS)[number];
 
 export interface DatabaseConfig {
   /** Unset means the embedded Postgres (PGlite) under `dataDir`. */
@@ -154,6 +164,13 @@ export interface Config {
   snapshotRetentionDays: number;
   /** Processes sharing the port in `--role web` (needs DATABASE_URL when above 1). */
   webProcesses: number;
+  /** `--role worker` serves /healthz, /readyz and /metrics on this port; unset: no HTTP. */
+  workerPort?: number;
+  /**
+   * Where alerts print on the console: unset means the terminal of `npm start` (stdout when it
+   * is a TTY, else nowhere, so alerts never mix into JSON logs); see adapters/console/alert-output.ts.
+   */
+  consoleAlerts?: ConsoleAlerts;
   events: {
     /** The scheduler's base tick. */
     tickSeconds: number;
@@ -240,6 +257,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     trustProxy: e.DEEPCLAW_TRUST_PROXY,
     snapshotRetentionDays: e.DEEPCLAW_SNAPSHOT_RETENTION_DAYS,
     webProcesses: e.DEEPCLAW_WEB_PROCESSES,
+    workerPort: e.DEEPCLAW_WORKER_PORT,
+    consoleAlerts: e.DEEPCLAW_CONSOLE_ALERTS,
     events: { tickSeconds: e.DEEPCLAW_TICK, staleGraceSeconds: e.DEEPCLAW_STALE_GRACE, reminderEverySeconds: e.DEEPCLAW_REMINDER_EVERY },
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.DEEPCLAW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),

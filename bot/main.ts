@@ -9,6 +9,8 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { createApp } from '../ingest/app.ts';
+import { clusterMetricsText, serveClusterMetrics } from '../ingest/cluster-metrics.ts';
+import { createWorkerApp } from '../ingest/worker-app.ts';
 import { createIngestDependencies } from '../ingest/ingest-dependencies.ts';
 import { createHttpMetrics } from '../ingest/metrics.ts';
 import { startHttpServer, type HttpServer } from '../ingest/server.ts';
@@ -17,6 +19,10 @@ import { DeepClawError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { CONSOLE_CHANNEL, consoleAdapter } from '../adapters/console/adapter.ts';
+import { consoleAlertOutput } from '../adapters/console/alert-output.ts';
+import type { ChatAdapter } from './chat/chat-adapter.ts';
+import { createAlertPipelineMetrics, registerBuildInfo, type AlertPipelineMetrics } from './metrics/alert-pipeline-metrics.ts';
+import { TickFreshness } from './scheduler/tick-freshness.ts';
 import { readConsoleCommands } from '../adapters/console/commands.ts';
 import { createChatPlatforms, type ChatPlatforms } from '../adapters/chat-platforms.ts';
 import { rotationFollowUpsJob } from './tokens/rotation-follow-ups.ts';
@@ -24,7 +30,7 @@ import type { EventChange } from './events/event-store.ts';
 import { instancesJob } from './events/instances-job.ts';
 import { usageSummaryJob } from './events/usage-summary.ts';
 import { InstantEvaluator } from './events/instant-evaluation.ts';
-import { staleJob } from './events/stale-job.ts';
+import { everySeconds, staleJob } from './events/stale-job.ts';
 import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
 import { postgresSignals } from './signals/postgres-signals.ts';
 import { localSignals, type Signals } from './signals/signals.ts';
@@ -48,6 +54,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
   const { config, logger, role } = options;
   const database = await openDatabase({ database: config.database, dataDir: config.dataDir, applicationName: `deepclaw-${role}` });
   let http: HttpServer | undefined;
+  let workerHttp: HttpServer | undefined;
   let scheduler: Scheduler | undefined;
   let instantEvaluator: InstantEvaluator | undefined;
   let chat: ChatPlatforms | undefined;
@@ -66,30 +73,53 @@ export async function startService(options: { config: Config; logger: Logger; ro
       const pending = await pendingMigrations(database.orm);
       if (pending.length > 0) logger.warn({ pending }, 'migrations are pending; run `npm run migrate`');
     }
+    const pool = await database.orm.em.getConnection().getNativeClient();
+    // One registry per process, served at /metrics: HTTP and ingest, plus the alert pipeline
+    // where this process runs it (docs/decisions.md, "Observability of the alert pipeline").
+    const metrics = createHttpMetrics();
+    registerBuildInfo(metrics.registry);
+    const pipeline: AlertPipelineMetrics | undefined = role !== 'web' ? createAlertPipelineMetrics(metrics.registry, pool) : undefined;
     // Chat platforms (Slack when SLACK_BOT_TOKEN is set) and the /deepclaw command core behind them.
-    const chatPlatforms = await createChatPlatforms({ config, logger, orm: database.orm });
+    const chatPlatforms = await createChatPlatforms({ config, logger, orm: database.orm, onConnectionChange: pipeline?.chatConnection });
     chat = chatPlatforms;
     // Nudges between ingest, evaluation and delivery: through Postgres when processes may be
     // apart; in-process on the embedded database, whose single session cannot carry them.
-    const pool = await database.orm.em.getConnection().getNativeClient();
     signals =
       database.kind === 'postgres'
         ? postgresSignals({ pool, listenUrl: role === 'web' ? undefined : config.database.url, logger })
         : localSignals();
     if (role !== 'web') {
-      // Alerts go to the console and to every configured chat platform.
-      const adapters = new Map([['console', consoleAdapter()], ...chatPlatforms.adapters]);
-      await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
-      scheduler = new Scheduler(database.orm, logger, [
+      // Alerts go to every configured chat platform, and to the console when it is someone's
+      // terminal (or DEEPCLAW_CONSOLE_ALERTS says so): never into a stream of JSON logs.
+      const adapters = new Map<string, ChatAdapter>(chatPlatforms.adapters);
+      const alertOutput = consoleAlertOutput({ setting: config.consoleAlerts, role, stdoutIsTTY: Boolean(process.stdout.isTTY) });
+      if (alertOutput) {
+        adapters.set('console', consoleAdapter(alertOutput));
+        await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
+      }
+      const jobs = [
         pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),
         staleJob(database.orm, { ...config.events, onChanges }),
         instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges }),
         usageSummaryJob(database.orm, (written) => logger.info(written, 'usage summarized')),
-        deliveryJob(database.orm, adapters, config.events.tickSeconds),
+        deliveryJob(database.orm, adapters, config.events.tickSeconds, pipeline?.deliveries),
         rotationFollowUpsJob(database.orm, adapters, config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
-      ]);
+      ];
+      const tickSchedule = everySeconds(config.events.tickSeconds);
+      const ticks = new TickFreshness({ jobs: jobs.filter((job) => job.schedule === tickSchedule).map((job) => job.name), tickSeconds: config.events.tickSeconds });
+      scheduler = new Scheduler(database.orm, logger, jobs, {
+        ran(run) {
+          pipeline?.scheduler.ran(run);
+          ticks.ran(run);
+        },
+      });
       scheduler.start();
+      if (role === 'worker' && config.workerPort !== undefined) {
+        // `npm start` serves these on its main port; a separate worker has a port of its own.
+        const app = createWorkerApp({ orm: database.orm, logger, metrics, tickReadiness: () => ticks.readiness() });
+        workerHttp = await startHttpServer(app, { port: config.workerPort, host: config.http.host });
+      }
       // Until this hour's usage is summarized, ticks sum the hourly rows themselves: do it now.
       scheduler.runSoon('summarize-usage');
       // Socket Mode, when configured, connects from workers.
@@ -105,7 +135,10 @@ export async function startService(options: { config: Config; logger: Logger; ro
       });
       instantEvaluator = evaluator;
       signals.onSnapshotsStored((ids) => ids.forEach((id) => evaluator.mark(id)));
-      logger.info({ tickSeconds: config.events.tickSeconds, signals: database.kind === 'postgres' ? 'listen/notify' : 'in-process' }, 'worker started');
+      logger.info(
+        { tickSeconds: config.events.tickSeconds, signals: database.kind === 'postgres' ? 'listen/notify' : 'in-process', port: workerHttp?.port, consoleAlerts: alertOutput !== undefined },
+        'worker started',
+      );
       if (process.stdin.isTTY) {
         // Someone is at the terminal of `npm start`: answer `/deepclaw …` there, as its operator.
         void readConsoleCommands(process.stdin, (text) => process.stdout.write(text), { run: (text) => chatPlatforms.answerConsole(text) });
@@ -118,11 +151,14 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleGraceSeconds: config.events.staleGraceSeconds,
         onSnapshotStored: (instanceId: string) => nudge.snapshotsStored([instanceId]),
       };
-      const app = createApp({ orm: database.orm, logger, metrics: createHttpMetrics(), ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks, trustProxy: config.trustProxy });
+      // Several web processes share the port: a scrape answers for all of them, not one at random.
+      const metricsText = cluster.isWorker ? clusterMetricsText(metrics.registry) : undefined;
+      const app = createApp({ orm: database.orm, logger, metrics, metricsText, ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks, trustProxy: config.trustProxy });
       http = await startHttpServer(app, config.http);
       logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');
     }
   } catch (error) {
+    await workerHttp?.close(1000);
     await chat?.stop();
     await signals?.close();
     await scheduler?.stop();
@@ -135,6 +171,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
     async stop() {
       // HTTP gets most of the budget; the database close is quick once requests are done.
       await http?.close(Math.max(1000, config.shutdownTimeoutMs - 2000));
+      await workerHttp?.close(1000);
       await chat?.stop();
       await signals?.close();
       await instantEvaluator?.stop();
@@ -200,6 +237,7 @@ async function main(): Promise<void> {
  * through Postgres. This primary forwards SIGTERM/SIGINT and exits once they have.
  */
 function superviseWebProcesses(config: Config, logger: Logger): void {
+  serveClusterMetrics();
   for (let i = 0; i < config.webProcesses; i++) cluster.fork();
   let stopping = false;
   cluster.on('exit', (worker, code) => {

@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { Logger } from '../bot/logger.ts';
 import type { SnapshotStore } from '../bot/snapshots/snapshot-store.ts';
+import type { TickReadiness } from '../bot/scheduler/tick-freshness.ts';
 import type { Orm } from '../bot/storage/orm.ts';
 import { errorBoundary } from './middleware/error-boundary.ts';
 import { requestLog } from './middleware/request-log.ts';
@@ -42,6 +43,10 @@ export interface AppDependencies {
   chatWebhooks?: { path: string; handler: Middleware }[];
   /** DEEPCLAW_TRUST_PROXY: the client address comes from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** What `/metrics` serves, when not just this process's registry (several web processes: all of them). */
+  metricsText?: () => Promise<string>;
+  /** In a process that runs the scheduler: whether it still ticks (`/readyz` is red when not). */
+  tickReadiness?: () => TickReadiness;
 }
 
 export type AppState = { requestId: string };

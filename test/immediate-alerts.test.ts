@@ -27,7 +27,8 @@ describe.each(BACKENDS)('alerts right after ingest, with a 30-minute tick [%s]',
     } else {
       database = { DEEPCLAW_DATA_DIR: mkdtempSync(join(tmpdir(), 'deepclaw-data-')) };
     }
-    const env = { ...database, DEEPCLAW_TICK: '30m', LOG_LEVEL: 'info' };
+    // Console alerts print on a terminal only (and never from a worker) unless asked for, as here.
+    const env = { ...database, DEEPCLAW_TICK: '30m', DEEPCLAW_CONSOLE_ALERTS: 'stdout', LOG_LEVEL: 'info' };
     if (backend === 'postgres') {
       web = await startService(env, 30_000, 'web');
       worker = await startService(env, 30_000, 'worker');

@@ -89,7 +89,8 @@ describe('the service process with the embedded database', () => {
 
   it('announces a silent instance on the console, and its return', async () => {
     const dataDir = freshDataDir();
-    const env = { DEEPCLAW_DATA_DIR: dataDir, DEEPCLAW_TICK: '1s', DEEPCLAW_STALE_GRACE: '1s', LOG_LEVEL: 'warn' };
+    // Alerts print on a terminal only; this test reads them from a pipe, so it asks for them.
+    const env = { DEEPCLAW_DATA_DIR: dataDir, DEEPCLAW_TICK: '1s', DEEPCLAW_STALE_GRACE: '1s', DEEPCLAW_CONSOLE_ALERTS: 'stdout', LOG_LEVEL: 'warn' };
     const service = await startService({ ...env, LOG_LEVEL: 'info' });
     try {
       const { token } = JSON.parse((await runNode(['bot/cli/main.ts', 'instance', 'add', 'quiet-vps', '--json'], env)).stdout);

@@ -30,6 +30,8 @@ export interface SlackDependencies {
   };
   /** The replay guard (HTTP mode): false when this signature was already handled. */
   isFirstSighting(signature: string, now: Date): Promise<boolean>;
+  /** Told when the Socket Mode connection opens (true) or drops (false), for metrics. */
+  onConnectionChange?(up: boolean): void;
 }
 
 export interface SlackIntegration {
@@ -58,6 +60,14 @@ export async function createSlackIntegration(deps: SlackDependencies): Promise<S
     ? undefined
     : new KoaSlackReceiver({ signingSecret: config.signingSecret!, logger, clock: deps.clock, isFirstSighting: deps.isFirstSighting });
   const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: config.appToken!, logger: boltLogger, installerOptions: { clientOptions } });
+  if (!httpReceiver && deps.onConnectionChange) {
+    const changed = deps.onConnectionChange;
+    const socket = (receiver as SocketModeReceiver).client;
+    changed(false);
+    socket.on('connected', () => changed(true));
+    // It reconnects by itself; until then no event reaches us.
+    for (const state of ['reconnecting', 'disconnecting', 'disconnected']) socket.on(state, () => changed(false));
+  }
   const client = new webApi.WebClient(config.botToken, { ...clientOptions, logger: boltLogger });
   // Who the bot is, asked once here: Bolt would otherwise ask auth.test on every event. A bad
   // token is reported at start-up; Slack being unreachable is not fatal (Bolt asks later).

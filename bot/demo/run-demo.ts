@@ -100,6 +100,8 @@ async function demoConfig(env: NodeJS.ProcessEnv, dataDir: string, story: DemoSt
     DEEPCLAW_RATE_LIMIT_REFILL: '1s',
     PORT: env.PORT ?? String(await freePort()),
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // The demo's alerts are its output, terminal or not (its test captures them from a pipe).
+    DEEPCLAW_CONSOLE_ALERTS: env.DEEPCLAW_CONSOLE_ALERTS ?? 'stdout',
   });
 }
 

@@ -11,6 +11,7 @@ import type { EventKind } from '../events/decision.ts';
 import { humanDuration } from '../events/human-duration.ts';
 import { alertMessage } from '../messages/alert-message.ts';
 import { staleGroupMessage } from '../messages/stale-group-message.ts';
+import type { DeliveryObserver } from './delivery-observer.ts';
 
 export interface DeliveryOptions {
   batchSize: number;
@@ -24,6 +25,8 @@ export interface DeliveryOptions {
   maxAttempts: number;
   /** For backoff jitter; injected by tests. */
   random?: () => number;
+  /** Told the outcome of each row (metrics). */
+  observer?: DeliveryObserver;
 }
 
 export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 50, maxPerChannelPerRun: 5, leaseSeconds: 60, maxAttempts: 10 };
@@ -68,6 +71,7 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
     if (count > options.maxPerChannelPerRun) {
       await reschedule(pool, row.id, new Date(now.getTime() + 1000), null, true);
       report.retried += 1;
+      options.observer?.delivered({ result: 'retried', platform: row.platform, reason: 'channel-limit' });
       continue;
     }
     try {
@@ -75,6 +79,7 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
       if (ref === 'deferred') {
         await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
         report.retried += 1;
+        options.observer?.delivered({ result: 'retried', platform: row.platform, reason: 'deferred' });
         continue;
       }
       await pool.query(`update notification set state = 'sent', sent_at = $2, message_ref = $3, claimed_until = null, last_error = null where id = $1`, [
@@ -83,6 +88,7 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
         ref ? JSON.stringify(ref) : null,
       ]);
       report.sent += 1;
+      options.observer?.delivered({ result: 'sent', platform: row.platform, action: row.action, openedAt: new Date(row.opened_at), acceptedAt: new Date() });
     } catch (error) {
       const failure = error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error).message);
       if (failure.kind === 'permanent' || row.attempts >= options.maxAttempts) {
@@ -91,10 +97,12 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
           await pool.query(`update subscription set disabled_at = $2, last_error = $3 where id = $1 and disabled_at is null`, [row.subscription_id, now, failure.message]);
         }
         report.failed += 1;
+        options.observer?.delivered({ result: 'failed', platform: row.platform, reason: failure.kind === 'permanent' ? 'permanent' : 'attempts-exhausted' });
       } else {
         const waitSeconds = failure.kind === 'retry-after' && failure.retryAfterSeconds ? failure.retryAfterSeconds : backoffSeconds(row.attempts, options.random ?? Math.random);
         await reschedule(pool, row.id, new Date(now.getTime() + waitSeconds * 1000), failure.message, false);
         report.retried += 1;
+        options.observer?.delivered({ result: 'retried', platform: row.platform, reason: failure.kind === 'retry-after' ? 'retry-after' : 'transient' });
       }
     }
   }

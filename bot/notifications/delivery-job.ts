@@ -4,11 +4,12 @@ import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
 import { everySeconds } from '../events/stale-job.ts';
 import { DEFAULT_DELIVERY, deliverDue } from './deliver.ts';
+import type { DeliveryObserver } from './delivery-observer.ts';
 
 /** A run keeps claiming while batches come back full, for at most this long (then the next tick). */
 const RUN_BUDGET_MS = 10_000;
 
-export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>, tickSeconds: number): ScheduledJob {
+export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>, tickSeconds: number, observer?: DeliveryObserver): ScheduledJob {
   return {
     name: 'deliver-notifications',
     schedule: everySeconds(tickSeconds),
@@ -19,7 +20,7 @@ export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>
       const started = Date.now();
       let at = now;
       for (;;) {
-        const report = await deliverDue(pool, adapters, at);
+        const report = await deliverDue(pool, adapters, at, { ...DEFAULT_DELIVERY, observer });
         if (report.sent + report.retried + report.failed < DEFAULT_DELIVERY.batchSize || Date.now() - started > RUN_BUDGET_MS) return;
         at = new Date(now.getTime() + (Date.now() - started));
       }

@@ -6,6 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
 import type { Orm } from '../storage/orm.ts';
 import { runAsLeader } from './run-as-leader.ts';
+import type { SchedulerObserver } from './scheduler-observer.ts';
 
 export interface ScheduledJob {
   name: string;
@@ -25,11 +26,13 @@ export class Scheduler {
   readonly #inProgress = new Map<string, { again: boolean }>();
   #stopped = false;
   readonly #stopping = new AbortController();
+  readonly #observer?: SchedulerObserver;
 
-  constructor(orm: Orm, logger: Logger, jobs: ScheduledJob[]) {
+  constructor(orm: Orm, logger: Logger, jobs: ScheduledJob[], observer?: SchedulerObserver) {
     this.#orm = orm;
     this.#logger = logger;
     this.#jobs = jobs;
+    this.#observer = observer;
   }
 
   start(): void {
@@ -43,9 +46,16 @@ export class Scheduler {
   async runNow(name: string, now = new Date()): Promise<void> {
     const job = this.#jobs.find((candidate) => candidate.name === name);
     if (!job) throw new Error(`no scheduled job named "${name}"`);
-    const run = runAsLeader(this.#orm, job.name, () => job.run(now, this.#stopping.signal)).catch((error: unknown) => {
-      this.#logger.error({ err: error, job: job.name }, 'scheduled job failed');
-    });
+    const started = performance.now();
+    const ran = (leader: boolean, ok: boolean) => this.#observer?.ran({ job: job.name, leader, ok, seconds: (performance.now() - started) / 1000, finishedAt: new Date() });
+    const run = runAsLeader(this.#orm, job.name, () => job.run(now, this.#stopping.signal)).then(
+      (leader) => ran(leader, true),
+      (error: unknown) => {
+        this.#logger.error({ err: error, job: job.name }, 'scheduled job failed');
+        // Whether the lock was ever taken is unknown here (the database may be gone): not leading.
+        ran(false, false);
+      },
+    );
     this.#running.add(run);
     try {
       await run;

@@ -2,8 +2,11 @@ import type Router from '@koa/router';
 import { checkReadiness } from '../../bot/storage/readiness.ts';
 import type { AppDependencies, AppState } from '../app.ts';
 
-/** `/healthz`: the process is up. `/readyz`: it can serve (database reachable, schema current). */
-export function healthRoutes(router: Router<AppState>, { orm, logger }: Pick<AppDependencies, 'orm' | 'logger'>): void {
+/**
+ * `/healthz`: the process is up. `/readyz`: it can serve (database reachable, schema current,
+ * and in a worker its scheduler ticking).
+ */
+export function healthRoutes(router: Router<AppState>, { orm, logger, tickReadiness }: Pick<AppDependencies, 'orm' | 'logger' | 'tickReadiness'>): void {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -18,6 +21,13 @@ export function healthRoutes(router: Router<AppState>, { orm, logger }: Pick<App
       ctx.body = { ready: false, database: 'unreachable' };
       return;
     }
-    ctx.body = readiness;
+    const ticks = tickReadiness?.();
+    if (readiness.ready && ticks && !ticks.ready) {
+      ctx.status = 503;
+      ctx.set('Retry-After', '5');
+      ctx.body = { ...readiness, ready: false, scheduler: 'stalled', reason: ticks.reason };
+      return;
+    }
+    ctx.body = ticks ? { ...readiness, scheduler: 'ticking' } : readiness;
   });
 }

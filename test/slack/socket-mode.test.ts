@@ -19,6 +19,8 @@ describeStorage('Slack over Socket Mode', (db) => {
   let slack: FakeSlack;
   let platforms: ChatPlatforms;
   let envelopes = 0;
+  /** What the integration said about its connection, in order (deepclaw_chat_connections). */
+  const connection: string[] = [];
 
   beforeAll(async () => {
     nock.disableNetConnect();
@@ -27,7 +29,7 @@ describeStorage('Slack over Socket Mode', (db) => {
     slack.admins.add('U0BOB');
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-bot', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: slack.apiUrl });
     const logger = createLogger({ level: 'warn', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
-    platforms = await createChatPlatforms({ config, logger, orm: db().database.orm });
+    platforms = await createChatPlatforms({ config, logger, orm: db().database.orm, onConnectionChange: (platform, up) => connection.push(`${platform} ${up ? 'up' : 'down'}`) });
     await platforms.start();
     await slack.socket.connected();
   });
@@ -71,6 +73,11 @@ describeStorage('Slack over Socket Mode', (db) => {
 
   it('connects with the app token through apps.connections.open', () => {
     expect(slack.calls('apps.connections.open').map((c) => c.token)).toEqual([APP_TOKEN]);
+  });
+
+  it('reports the connection down until Slack says hello, then up', async () => {
+    await expect.poll(() => connection.at(-1), { timeout: 5000 }).toBe('slack up');
+    expect(connection[0]).toBe('slack down');
   });
 
   it('acks each command on the socket and answers it through response_url', async () => {
