@@ -186,7 +186,7 @@ describeStorage('notification outbox', (db) => {
       await enqueueNotifications(em(), changes, NOW);
     }
     const adapter = recordingAdapter();
-    const options = { ...DEFAULT_DELIVERY, maxPerChannelPerRun: 4 };
+    const options = { ...DEFAULT_DELIVERY, maxPerChannelPerSecond: 4 };
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), NOW, options)).toMatchObject({ sent: 4, retried: 5 });
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(0.5), options)).toMatchObject({ sent: 0 });
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(1), options)).toMatchObject({ sent: 4 });
