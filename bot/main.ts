@@ -85,8 +85,8 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleJob(database.orm, { ...config.events, onChanges }),
         instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges }),
         usageSummaryJob(database.orm, (written) => logger.info(written, 'usage summarized')),
-        deliveryJob(database.orm, adapters, config.events.tickSeconds),
-        rotationFollowUpsJob(database.orm, adapters, config.events.tickSeconds),
+        deliveryJob(database.orm, adapters, config.events.tickSeconds, logger),
+        rotationFollowUpsJob(database.orm, [...adapters.keys()], config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
       ]);
       scheduler.start();

@@ -35,6 +35,7 @@ export function remindersJob(orm: Orm, everySeconds: number): ScheduledJob {
   return {
     name: 'enqueue-reminders',
     schedule: '*/1 * * * *',
+    runsOn: 'one-worker',
     async run(now) {
       await enqueueReminders(orm.em.fork(), now, everySeconds);
     },

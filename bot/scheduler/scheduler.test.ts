@@ -11,6 +11,7 @@ describeStorage('the scheduler', (db) => {
     const job = {
       name: 'nudged',
       schedule: '0 0 1 1 *',
+      runsOn: 'one-worker' as const,
       async run() {
         runs += 1;
         started.shift()?.();
@@ -39,6 +40,7 @@ describeStorage('the scheduler', (db) => {
     const job = {
       name: 'long',
       schedule: '0 0 1 1 *',
+      runsOn: 'one-worker' as const,
       async run(_now: Date, stopping?: AbortSignal) {
         started();
         await new Promise<void>((resolve) => stopping!.addEventListener('abort', () => resolve()));
