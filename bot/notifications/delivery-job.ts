@@ -9,7 +9,7 @@ import { DEFAULT_DELIVERY, deliverDue } from './deliver.ts';
 /** A run keeps claiming while batches come back full, for at most this long (then the next tick). */
 const RUN_BUDGET_MS = 10_000;
 
-export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>, tickSeconds: number, logger?: Logger): ScheduledJob {
+export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>, tickSeconds: number, logger?: Logger, options = DEFAULT_DELIVERY): ScheduledJob {
   return {
     name: 'deliver-notifications',
     schedule: everySeconds(tickSeconds),
@@ -21,8 +21,8 @@ export function deliveryJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>
       const started = Date.now();
       let at = now;
       for (;;) {
-        const report = await deliverDue(pool, adapters, at, DEFAULT_DELIVERY, logger);
-        if (report.sent + report.retried + report.failed < DEFAULT_DELIVERY.batchSize || Date.now() - started > RUN_BUDGET_MS) return;
+        const report = await deliverDue(pool, adapters, at, options, logger);
+        if (report.sent + report.retried + report.failed < options.batchSize || Date.now() - started > RUN_BUDGET_MS) return;
         at = new Date(now.getTime() + (Date.now() - started));
       }
     },
