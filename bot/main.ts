@@ -34,6 +34,7 @@ import { everySeconds, staleJob } from './events/stale-job.ts';
 import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
 import { postgresSignals } from './signals/postgres-signals.ts';
 import { localSignals, type Signals } from './signals/signals.ts';
+import { DEFAULT_DELIVERY } from './notifications/deliver.ts';
 import { deliveryJob } from './notifications/delivery-job.ts';
 import { remindersJob } from './notifications/reminders.ts';
 import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
@@ -102,8 +103,8 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleJob(database.orm, { ...config.events, onChanges }),
         instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges }),
         usageSummaryJob(database.orm, (written) => logger.info(written, 'usage summarized')),
-        deliveryJob(database.orm, adapters, config.events.tickSeconds, pipeline?.deliveries),
-        rotationFollowUpsJob(database.orm, adapters, config.events.tickSeconds),
+        deliveryJob(database.orm, adapters, config.events.tickSeconds, logger, DEFAULT_DELIVERY, pipeline?.deliveries),
+        rotationFollowUpsJob(database.orm, [...adapters.keys()], config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
       ];
       const tickSchedule = everySeconds(config.events.tickSeconds);

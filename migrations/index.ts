@@ -9,5 +9,6 @@ import { Migration20261121223300_mutes } from './Migration20261121223300_mutes.t
 import { Migration20261121231148_stale_groups } from './Migration20261121231148_stale_groups.ts';
 import { Migration20261121231423_chat_ops } from './Migration20261121231423_chat_ops.ts';
 import { Migration20261122000221_usage_summary } from './Migration20261122000221_usage_summary.ts';
+import { Migration20261202141526_one_outbox } from './Migration20261202141526_one_outbox.ts';
 
-export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds, Migration20261121223300_mutes, Migration20261121231148_stale_groups, Migration20261121231423_chat_ops, Migration20261122000221_usage_summary];
+export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds, Migration20261121223300_mutes, Migration20261121231148_stale_groups, Migration20261121231423_chat_ops, Migration20261122000221_usage_summary, Migration20261202141526_one_outbox];

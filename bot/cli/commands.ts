@@ -20,6 +20,7 @@ import { addInstance, findInstance, listInstances, removeInstance, setInstancePa
 import { createLinkCode } from '../links/link-codes.ts';
 import { repliesToPlainText, type Reply } from '../messages/chat-message.ts';
 import { fleetStatus } from '../status/fleet-status.ts';
+import { enableSubscription, listSubscriptions, parseChannelAddress } from '../subscriptions/subscriptions.ts';
 import { instanceStatus } from '../status/instance-status.ts';
 import type { Workspace } from '../storage/entities/index.ts';
 import type { Orm } from '../storage/orm.ts';
@@ -217,6 +218,54 @@ export const COMMANDS: Record<string, Command> = {
       }
       io.stdout.write(options.json ? json({ valid: false, reason: check.reason }) : `Not valid: ${REASONS[check.reason]}.\n`);
       return 1;
+    },
+  },
+
+  'subscription list': {
+    arguments: [],
+    options: ['workspace'],
+    async run({ em, options, io }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const subscriptions = await listSubscriptions(em, workspace);
+      if (options.json) {
+        io.stdout.write(json({ workspace: workspace.name, subscriptions }));
+      } else if (subscriptions.length === 0) {
+        io.stdout.write(`No channel receives the alerts of workspace "${workspace.name}". In a chat, type /deepclaw subscribe.\n`);
+      } else {
+        io.stdout.write(
+          table(
+            ['CHANNEL', 'PLATFORM', 'KINDS', 'MUTED UNTIL', 'STATE'],
+            subscriptions.map((s) => [
+              s.channelId,
+              s.platform,
+              s.kinds?.join(', ') ?? 'all',
+              s.mutedUntil && s.mutedUntil > new Date() ? timestamp(s.mutedUntil) : '-',
+              s.disabled ? `disabled since ${timestamp(s.disabled.since)}: ${s.disabled.reason}` : 'receiving',
+            ]),
+          ),
+        );
+      }
+      return 0;
+    },
+  },
+
+  'subscription enable': {
+    arguments: ['platform:channel'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [address]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const channel = parseChannelAddress(address!);
+      const { wasDisabled } = await enableSubscription(em, { workspace, channel, actor });
+      if (options.json) {
+        io.stdout.write(json({ channel: `${channel.platform}:${channel.channelId}`, enabled: true, wasDisabled }));
+      } else {
+        io.stdout.write(
+          wasDisabled
+            ? `${channel.platform}:${channel.channelId} receives alerts again (it was disabled since ${timestamp(wasDisabled.since)}: ${wasDisabled.reason}).\n`
+            : `${channel.platform}:${channel.channelId} was not disabled; nothing changed.\n`,
+        );
+      }
+      return 0;
     },
   },
 

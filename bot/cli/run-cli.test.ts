@@ -342,6 +342,46 @@ describeStorage('admin CLI', (db) => {
     await run(['instance', 'add', 'never', '--interval', 'x']);
     expect((await run(['audit', '--limit', '1000', '--json'])).json().entries.length).toBe(before);
   });
+
+  it('lists a workspace\'s channels with kinds, mute and why one was disabled, and enables it again, audited', async () => {
+    await run(['workspace', 'create', 'subs']);
+    const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
+    const subscribe = (channel: string, extra: string, params: unknown[] = []) =>
+      sql(
+        `insert into subscription (id, workspace_id, platform, channel_id, created_at, created_by, kinds, muted_until, disabled_at, last_error)
+         select gen_random_uuid(), id, 'slack', ?, now(), 'slack:U0B0B', ${extra} from workspace where name = 'subs'`,
+        [channel, ...params],
+      );
+    await subscribe('C0OPS', `null, null, null, null`);
+    await subscribe('C0COST', `'["cost-drift"]'::jsonb, '2099-01-01T00:00:00Z', null, null`);
+    await subscribe('C0GONE', `null, null, '2026-11-21T12:00:00Z', 'channel_not_found'`);
+
+    const human = await run(['subscription', 'list', '--workspace', 'subs']);
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout.split('\n')[0]).toMatch(/^CHANNEL\s+PLATFORM\s+KINDS\s+MUTED UNTIL\s+STATE$/);
+    expect(human.stdout).toMatch(/^C0COST\s+slack\s+cost-drift\s+2099-01-01 00:00 UTC\s+receiving$/m);
+    expect(human.stdout).toMatch(/^C0GONE\s+slack\s+all\s+-\s+disabled since 2026-11-21 12:00 UTC: channel_not_found$/m);
+    expect(human.stdout).toMatch(/^C0OPS\s+slack\s+all\s+-\s+receiving$/m);
+    const listed = (await run(['subscription', 'list', '--workspace', 'subs', '--json'])).json();
+    expect(listed.subscriptions).toContainEqual(
+      expect.objectContaining({ platform: 'slack', channelId: 'C0GONE', kinds: null, disabled: { since: '2026-11-21T12:00:00.000Z', reason: 'channel_not_found' } }),
+    );
+
+    const enabled = await run(['subscription', 'enable', 'slack:C0GONE', '--workspace', 'subs']);
+    expect(enabled).toMatchObject({ exitCode: 0, stdout: 'slack:C0GONE receives alerts again (it was disabled since 2026-11-21 12:00 UTC: channel_not_found).\n' });
+    expect((await run(['subscription', 'list', '--workspace', 'subs', '--json'])).json().subscriptions).toContainEqual(
+      expect.objectContaining({ channelId: 'C0GONE', disabled: null }),
+    );
+    expect((await run(['subscription', 'enable', 'slack:C0GONE', '--workspace', 'subs'])).stdout).toBe('slack:C0GONE was not disabled; nothing changed.\n');
+    const audit = (await run(['audit', '--json'])).json().entries;
+    expect(audit.filter((e: { action: string }) => e.action === 'channel.enabled')).toEqual([
+      expect.objectContaining({ workspace: 'subs', subject: 'slack:C0GONE', actor: expect.stringMatching(/^cli:/) }),
+    ]);
+
+    const unknown = await run(['subscription', 'enable', 'slack:C0NOPE', '--workspace', 'subs']);
+    expect(unknown).toMatchObject({ exitCode: 1, stderr: 'deepclaw: slack:C0NOPE is not subscribed in workspace "subs"; deepclaw subscription list shows its channels\n' });
+    expect((await run(['subscription', 'enable', 'C0GONE', '--workspace', 'subs'])).stderr).toContain('write <platform>:<channel>');
+  });
 });
 
 it('exits 2 naming each bad variable when the configuration is invalid', async () => {

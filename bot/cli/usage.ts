@@ -33,6 +33,8 @@ Alert thresholds (workspace-wide, or for one instance with --instance <name>)
 
 Chat
   link-code                               print a one-time code (15 minutes) for /deepclaw link <code>
+  subscription list                       channels receiving alerts: kinds, mute, disabled (why, since when)
+  subscription enable <platform:channel>  send alerts again to a channel delivery disabled, e.g. slack:C0123
 
 Records and upkeep
   audit [--limit 20]                      recent audit log, newest first

@@ -6,7 +6,8 @@ import { recordingAdapter } from '../../test/support/recording-adapter.ts';
 import { applyDecisions } from '../events/event-store.ts';
 import { chatMessageToPlainText, holdsSecret, type Reply } from '../messages/chat-message.ts';
 import { checkSyncToken } from '../tokens/sync-tokens.ts';
-import { deliverRotationFollowUps } from '../tokens/rotation-follow-ups.ts';
+import { queueRotationFollowUps } from '../tokens/rotation-follow-ups.ts';
+import { deliverDue } from '../notifications/deliver.ts';
 import { runAlertAction, runCommand, type CommandDependencies } from './command-core.ts';
 import type { Place, Requester } from './command-request.ts';
 
@@ -120,16 +121,22 @@ describeStorage('chat commands', (db) => {
     const adapter = recordingAdapter('slack');
     const adapters = new Map([['slack', adapter]]);
     const em = () => db().database.orm.em.fork();
-    expect(await deliverRotationFollowUps(em(), adapters, minutesAfter(NOON, 9))).toEqual({ synced: 0, overdue: 0, failed: 0 });
-    expect(await deliverRotationFollowUps(em(), adapters, minutesAfter(NOON, 10))).toEqual({ synced: 0, overdue: 1, failed: 0 });
+    // Follow-ups are queued in the notification outbox, which posts them.
+    const deliverRotationFollowUps = async (now: Date) => {
+      const queued = await queueRotationFollowUps(em(), [...adapters.keys()], now);
+      const delivered = await deliverDue(await db().database.orm.em.getConnection().getNativeClient(), adapters, now);
+      return { ...queued, failed: delivered.failed };
+    };
+    expect(await deliverRotationFollowUps(minutesAfter(NOON, 9))).toEqual({ synced: 0, overdue: 0, failed: 0 });
+    expect(await deliverRotationFollowUps(minutesAfter(NOON, 10))).toEqual({ synced: 0, overdue: 1, failed: 0 });
     expect(adapter.calls[0]).toMatchObject({ call: 'post', channelId: place.channelId, message: { title: '⚠️ vps-c has not synced with its new token yet (10 min after the rotation)' } });
     expect(adapter.calls[0]!.call === 'post' && adapter.calls[0]!.message.summary).toContain('It has never sent a snapshot.');
     await sql(`update sync_token set first_used_at = ? where id = (select token_id from rotation_follow_up f join instance i on i.id = f.instance_id where i.name = 'vps-c')`, [
       minutesAfter(NOON, 12),
     ]);
-    expect(await deliverRotationFollowUps(em(), adapters, minutesAfter(NOON, 13))).toEqual({ synced: 1, overdue: 0, failed: 0 });
+    expect(await deliverRotationFollowUps(minutesAfter(NOON, 13))).toEqual({ synced: 1, overdue: 0, failed: 0 });
     expect(adapter.calls[1]).toMatchObject({ call: 'post', message: { title: '✅ vps-c synced with its new token at 12:12 UTC' } });
-    expect(await deliverRotationFollowUps(em(), adapters, minutesAfter(NOON, 20))).toEqual({ synced: 0, overdue: 0, failed: 0 });
+    expect(await deliverRotationFollowUps(minutesAfter(NOON, 20))).toEqual({ synced: 0, overdue: 0, failed: 0 });
   });
 
   it('answers argument errors with the usage, and unknown instances with close names', async () => {

@@ -23,6 +23,7 @@ export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges
   return {
     name: 'evaluate-instances',
     schedule: everySeconds(options.tickSeconds),
+    runsOn: 'one-worker',
     async run(now) {
       // A process that just became leader does not know where the last one stopped: look back three ticks.
       const since = new Date((previousRun?.getTime() ?? now.getTime() - 3 * options.tickSeconds * 1000) - COMMIT_SLACK_MS);

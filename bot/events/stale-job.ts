@@ -19,6 +19,7 @@ export function staleJob(orm: Orm, options: { tickSeconds: number; staleGraceSec
   return {
     name: 'evaluate-stale',
     schedule: everySeconds(options.tickSeconds),
+    runsOn: 'one-worker',
     async run(now) {
       const changes = await evaluateStale(orm.em.fork(), now, { graceSeconds: options.staleGraceSeconds });
       if (changes.length > 0) options.onChanges(changes);

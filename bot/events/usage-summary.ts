@@ -107,6 +107,7 @@ export function usageSummaryJob(orm: Orm, onWritten: (written: { endsAt: Date; i
   return {
     name: 'summarize-usage',
     schedule: '*/10 * * * *',
+    runsOn: 'one-worker',
     async run(now, stopping = new AbortController().signal) {
       const em = orm.em.fork();
       const current = windowsEnd(now);

@@ -99,8 +99,8 @@ describeStorage('alert pipeline metrics', (db) => {
       db().database.orm,
       createLogger({ level: 'silent' }),
       [
-        { name: 'metrics-ok', schedule: '0 0 1 1 *', run: async () => {} },
-        { name: 'metrics-broken', schedule: '0 0 1 1 *', run: async () => Promise.reject(new Error('boom')) },
+        { name: 'metrics-ok', schedule: '0 0 1 1 *', runsOn: 'one-worker', run: async () => {} },
+        { name: 'metrics-broken', schedule: '0 0 1 1 *', runsOn: 'one-worker', run: async () => Promise.reject(new Error('boom')) },
       ],
       metrics.scheduler,
     );

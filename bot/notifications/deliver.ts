@@ -1,26 +1,31 @@
 /**
- * Delivers due outbox rows through the chat adapters. Any number of workers may run it at once:
- * rows are claimed with `FOR UPDATE SKIP LOCKED` and a lease, so each is sent by one worker, and a
- * worker that dies after claiming leaves the row to be sent again when its lease runs out (at
- * least once). Failures are data: retry-after and transient failures push `nextAttemptAt`
- * forward; a permanent one fails the row and disables the subscription with its error.
+ * Delivers due outbox rows — alerts and notices alike, one retry policy for every message the
+ * service sends on its own — through the chat adapters. Every worker runs it (the delivery job is
+ * not a singleton): rows are claimed with `FOR UPDATE SKIP LOCKED` and a lease, so each is sent by
+ * one worker, and a worker that dies after claiming leaves the row to be sent again when its lease
+ * runs out (at least once). The per-channel rate limit lives in the database, so it holds across
+ * workers. Failures are data: retry-after and transient failures push `nextAttemptAt` forward; a
+ * permanent one fails the row and disables the subscription, loudly (channel-stopped.ts).
  */
 import type { Pool } from 'pg';
 import { DeliveryError, type ChatAdapter, type MessageRef } from '../chat/chat-adapter.ts';
 import type { EventKind } from '../events/decision.ts';
 import { humanDuration } from '../events/human-duration.ts';
-import { alertMessage } from '../messages/alert-message.ts';
+import type { Logger } from '../logger.ts';
+import { alertMessage, type AlertMessage } from '../messages/alert-message.ts';
 import { staleGroupMessage } from '../messages/stale-group-message.ts';
+import { takeChannelSlot } from './channel-rate-limit.ts';
+import { stopChannel } from './channel-stopped.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
 
 export interface DeliveryOptions {
   batchSize: number;
   /**
-   * Messages one channel gets per delivery run (a run per tick): platforms throttle bursts to one
-   * channel (Slack: about one a second), so the rest wait for the next run instead of being
-   * refused. With W workers a channel can get W times this per run.
+   * Messages one channel gets per second, counted in the database across every worker
+   * (channel-rate-limit.ts): platforms throttle bursts to one channel (Slack: about one a second),
+   * so the rest wait for the next window instead of being refused.
    */
-  maxPerChannelPerRun: number;
+  maxPerChannelPerSecond: number;
   leaseSeconds: number;
   maxAttempts: number;
   /** For backoff jitter; injected by tests. */
@@ -29,7 +34,7 @@ export interface DeliveryOptions {
   observer?: DeliveryObserver;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 50, maxPerChannelPerRun: 5, leaseSeconds: 60, maxAttempts: 10 };
+export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 50, maxPerChannelPerSecond: 5, leaseSeconds: 60, maxAttempts: 10 };
 
 export interface DeliveryReport {
   sent: number;
@@ -39,8 +44,9 @@ export interface DeliveryReport {
 
 interface Claimed {
   id: string;
-  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'group-open' | 'group-update' | 'group-resolve';
+  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'group-open' | 'group-update' | 'group-resolve' | 'notice';
   attempts: number;
+  /** The event's columns are null for a notice (its message is rendered already). */
   event_id: string;
   group_id: string | null;
   kind: EventKind;
@@ -49,33 +55,35 @@ interface Claimed {
   resolved_at: string | null;
   resolve_summary: string | null;
   instance_name: string;
-  subscription_id: string;
+  /** Null for a notice addressed to a bare channel. */
+  subscription_id: string | null;
   platform: string;
   channel_id: string;
+  thread_ref: MessageRef | null;
+  message: AlertMessage | null;
   open_ref: MessageRef | null;
   open_state: string | null;
 }
 
-export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatAdapter>, now: Date, options = DEFAULT_DELIVERY): Promise<DeliveryReport> {
+/** `logger` hears of every channel that stops receiving alerts (a warning, never silence). */
+export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatAdapter>, now: Date, options = DEFAULT_DELIVERY, logger?: Logger): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   const claimed = await claim(pool, [...adapters.keys()], now, options);
-  const sentTo = new Map<string, number>();
   // Group updates made redundant by a grouped alert rendered later in this run (already marked sent).
   const covered = new Set<string>();
   for (const row of claimed) {
     if (covered.has(row.id)) continue;
     const adapter = adapters.get(row.platform)!;
-    const channel = `${row.platform}:${row.channel_id}`;
-    const count = (sentTo.get(channel) ?? 0) + 1;
-    sentTo.set(channel, count);
-    if (count > options.maxPerChannelPerRun) {
-      await reschedule(pool, row.id, new Date(now.getTime() + 1000), null, true);
+    const slot = await takeChannelSlot(pool, { platform: row.platform, channelId: row.channel_id }, now, options.maxPerChannelPerSecond);
+    if (!slot.taken) {
+      await reschedule(pool, row.id, slot.retryAt, null, true);
       report.retried += 1;
       options.observer?.delivered({ result: 'retried', platform: row.platform, reason: 'channel-limit' });
       continue;
     }
     try {
-      const ref = row.action.startsWith('group-') ? await sendGroupNotice(pool, adapter, row, now, covered) : await send(adapter, row, now);
+      const ref =
+        row.action === 'notice' ? await sendNotice(adapter, row) : row.action.startsWith('group-') ? await sendGroupNotice(pool, adapter, row, now, covered) : await send(adapter, row, now);
       if (ref === 'deferred') {
         await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
         report.retried += 1;
@@ -93,8 +101,16 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
       const failure = error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error).message);
       if (failure.kind === 'permanent' || row.attempts >= options.maxAttempts) {
         await pool.query(`update notification set state = 'failed', last_error = $2, claimed_until = null where id = $1`, [row.id, failure.message]);
-        if (failure.kind === 'permanent') {
-          await pool.query(`update subscription set disabled_at = $2, last_error = $3 where id = $1 and disabled_at is null`, [row.subscription_id, now, failure.message]);
+        if (failure.kind === 'permanent' && row.subscription_id) {
+          const stopped = await stopChannel(pool, { subscriptionId: row.subscription_id, reason: failure.message, at: now });
+          if (stopped) {
+            logger?.warn(
+              { platform: stopped.platform, channel: stopped.channelId, reason: stopped.reason, since: stopped.since, noticesQueued: stopped.noticesQueued },
+              `${stopped.platform}:${stopped.channelId} stopped receiving alerts: ${stopped.reason}`,
+            );
+          }
+        } else if (failure.kind === 'permanent') {
+          logger?.warn({ platform: row.platform, channel: row.channel_id, reason: failure.message, notification: row.id }, 'a notice could not be delivered');
         }
         report.failed += 1;
         options.observer?.delivered({ result: 'failed', platform: row.platform, reason: failure.kind === 'permanent' ? 'permanent' : 'attempts-exhausted' });
@@ -113,6 +129,13 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
 export function backoffSeconds(attempts: number, random: () => number): number {
   const base = Math.min(900, 5 * 2 ** Math.max(0, attempts - 1));
   return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** A message rendered when it was queued: posted, or replied under the thread it came from. */
+async function sendNotice(adapter: ChatAdapter, row: Claimed): Promise<MessageRef> {
+  const message = row.message!;
+  if (row.thread_ref) return adapter.reply(row.thread_ref, `${message.title}\n${message.summary}`);
+  return adapter.post(row.channel_id, message);
 }
 
 async function send(adapter: ChatAdapter, row: Claimed, now: Date): Promise<MessageRef | undefined | 'deferred'> {
@@ -189,11 +212,12 @@ async function sendGroupNotice(pool: Pool, adapter: ChatAdapter, row: Claimed, n
 }
 
 async function claim(pool: Pool, platforms: string[], now: Date, options: DeliveryOptions): Promise<Claimed[]> {
+  // A row is addressed to a subscription, or (a notice) to a bare channel: platform and channel_id.
   const { rows } = await pool.query<Claimed>(
     `with due as (
-       select n.id from notification n join subscription s on s.id = n.subscription_id
+       select n.id from notification n left join subscription s on s.id = n.subscription_id
         where n.state = 'pending' and n.next_attempt_at <= $1 and (n.claimed_until is null or n.claimed_until < $1)
-          and s.platform = any($2::text[]) and s.disabled_at is null
+          and coalesce(s.platform, n.platform) = any($2::text[]) and s.disabled_at is null
         order by n.next_attempt_at
         limit $3
         for update of n skip locked
@@ -204,12 +228,13 @@ async function claim(pool: Pool, platforms: string[], now: Date, options: Delive
        returning n.*
      )
      select c.id, c.action, c.attempts, e.id as event_id, e.group_id, e.kind, e.summary, e.opened_at, e.resolved_at, e.resolve_summary,
-            i.name as instance_name, s.id as subscription_id, s.platform, s.channel_id,
+            i.name as instance_name, s.id as subscription_id,
+            coalesce(s.platform, c.platform) as platform, coalesce(s.channel_id, c.channel_id) as channel_id, c.thread_ref, c.message,
             o.message_ref as open_ref, o.state as open_state
        from claimed c
-       join event e on e.id = c.event_id
-       join instance i on i.id = e.instance_id
-       join subscription s on s.id = c.subscription_id
+       left join event e on e.id = c.event_id
+       left join instance i on i.id = e.instance_id
+       left join subscription s on s.id = c.subscription_id
        left join notification o on o.event_id = c.event_id and o.subscription_id = c.subscription_id and o.action = 'open'
       order by c.created_at`,
     [now, platforms, options.batchSize, options.leaseSeconds],

@@ -1,7 +1,7 @@
 /**
- * Turns event changes into outbox rows: an open notifies every channel subscribed to the event's
- * workspace (and kind), unless the channel, the instance or the workspace is muted, or the channel
- * is disabled; a resolve goes to the channels that got the open, so the original alert can be
+ * Turns event changes into outbox rows: an open notifies every channel that receives the event
+ * (bot/subscriptions/receiving-subscriptions.ts: subscribed to its workspace and kind, enabled,
+ * nothing muted); a resolve goes to the channels that got the open, so the original alert can be
  * edited. Unique indexes make a repeat insert a no-op. Stale opens of several instances at once
  * are alerted as one group (stale-groups.ts).
  */
@@ -9,8 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventChange } from '../events/event-store.ts';
 import { groupStaleOpens, noticeGroupedResolves } from './stale-groups.ts';
 import { sqlArray } from '../storage/sql-array.ts';
-
-/** Postgres array literal of ids and kind names (neither can hold a comma, quote or brace). */
+import { receivingSubscriptionsSql } from '../subscriptions/receiving-subscriptions.ts';
 
 /** Inside the caller's transaction (em.execute), so an event and its notifications commit together. */
 export async function enqueueNotifications(em: EntityManager, changes: readonly EventChange[], now: Date): Promise<number> {
@@ -26,19 +25,14 @@ export async function enqueueNotifications(em: EntityManager, changes: readonly 
   if (opened.length > 0) {
     const result = await em.execute<{ affectedRows: number }>(
       `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
-       select gen_random_uuid(), e.id, s.id, 'open', 'pending', 0, ?, ?
+       select gen_random_uuid(), e.id, r.subscription_id, 'open', 'pending', 0, ?, ?
          from unnest(?::uuid[], ?::text[]) as c(event_id, kind)
          join event e on e.id = c.event_id
          join instance i on i.id = e.instance_id
-         join workspace w on w.id = i.workspace_id
-         join subscription s on s.workspace_id = i.workspace_id
-        where s.disabled_at is null
-          and (s.muted_until is null or s.muted_until <= ?)
-          and (i.muted_until is null or i.muted_until <= ?)
-          and (w.muted_until is null or w.muted_until <= ?)
-          and (s.kinds is null or jsonb_exists(s.kinds, c.kind))
+         cross join (select ?::timestamptz as at) as clock
+         cross join lateral (${receivingSubscriptionsSql({ workspaceId: 'i.workspace_id', instanceId: 'i.id', kind: 'c.kind', at: 'clock.at' })}) r
        on conflict do nothing`,
-      [now, now, sqlArray(opened.map((c) => c.eventId)), sqlArray(opened.map((c) => c.kind)), now, now, now],
+      [now, now, sqlArray(opened.map((c) => c.eventId)), sqlArray(opened.map((c) => c.kind)), now],
       'run',
     );
     created += result.affectedRows;

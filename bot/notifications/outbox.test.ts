@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import { expect, it } from 'vitest';
 import { cli } from '../../test/support/cli.ts';
 import { describeStorage } from '../../test/support/databases.ts';
-import { DeliveryError, recordingAdapter } from '../../test/support/recording-adapter.ts';
+import { DeliveryError, recordingAdapter, type Call } from '../../test/support/recording-adapter.ts';
+import { createLogger } from '../logger.ts';
 import { ackEvent, applyDecisions, type EventChange } from '../events/event-store.ts';
 import { setMute } from '../events/mutes.ts';
 import { findWorkspace } from '../workspaces/workspaces.ts';
@@ -104,6 +105,44 @@ describeStorage('notification outbox', (db) => {
     expect(subscription!.disabled_at).not.toBeNull();
   });
 
+  it('never stops silently: a disabled channel is logged, and the workspace\'s other channels and the console are told why', async () => {
+    const { instanceId } = await setup([
+      { platform: 'loud', channel: 'C-REMOVED' },
+      { platform: 'loud', channel: 'C-STILL-HERE', kinds: ['cost-drift'] },
+      { platform: 'console', channel: 'terminal' },
+    ]);
+    await openStale(instanceId);
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    const loud = recordingAdapter('loud');
+    const terminal = recordingAdapter('console');
+    const adapters = new Map([
+      ['loud', loud],
+      ['console', terminal],
+    ]);
+    loud.failNext.push(new DeliveryError('permanent', 'not_in_channel'));
+    await deliverDue(await pool(), new Map([['loud', loud]]), NOW, DEFAULT_DELIVERY, logger);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'warn', platform: 'loud', channel: 'C-REMOVED', reason: 'not_in_channel', msg: 'loud:C-REMOVED stopped receiving alerts: not_in_channel' }),
+    ]);
+    const [subscription] = await sql<{ disabled_at: string; last_error: string }>(`select disabled_at, last_error from subscription where channel_id = 'C-REMOVED'`);
+    expect(subscription).toMatchObject({ last_error: 'not_in_channel' });
+    expect(new Date(subscription!.disabled_at)).toEqual(NOW);
+
+    // The notice goes to every other channel, whatever kinds it subscribed to; the stale alert still reaches the console.
+    await deliverDue(await pool(), adapters, later(1));
+    const notice = (calls: Call[]) => calls.find((c) => c.call === 'post' && c.message.title.includes('stopped receiving alerts'));
+    expect(notice(loud.calls)).toMatchObject({ channelId: 'C-STILL-HERE', message: { title: '⚠️ loud:C-REMOVED stopped receiving alerts', severity: 'warning' } });
+    expect(notice(terminal.calls)).toMatchObject({ channelId: 'terminal', message: { fields: expect.arrayContaining([{ label: 'Reason', value: 'not_in_channel' }]) } });
+    expect(loud.calls.filter((c) => c.call === 'post' && c.channelId === 'C-REMOVED')).toEqual([]);
+
+    // One notice per other channel, none to the disabled one.
+    expect(await sql(`select s.channel_id from notification n join subscription s on s.id = n.subscription_id where n.action = 'notice' order by 1`)).toEqual([
+      { channel_id: 'C-STILL-HERE' },
+      { channel_id: 'terminal' },
+    ]);
+  });
+
   it('delivers again after a worker died between claiming and sending', async () => {
     const { instanceId } = await setup([{ platform: 'recording', channel: 'C-CRASH' }]);
     await openStale(instanceId);
@@ -186,7 +225,7 @@ describeStorage('notification outbox', (db) => {
       await enqueueNotifications(em(), changes, NOW);
     }
     const adapter = recordingAdapter();
-    const options = { ...DEFAULT_DELIVERY, maxPerChannelPerRun: 4 };
+    const options = { ...DEFAULT_DELIVERY, maxPerChannelPerSecond: 4 };
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), NOW, options)).toMatchObject({ sent: 4, retried: 5 });
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(0.5), options)).toMatchObject({ sent: 0 });
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(1), options)).toMatchObject({ sent: 4 });

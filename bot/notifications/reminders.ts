@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
+import { receivingSubscriptionsSql } from '../subscriptions/receiving-subscriptions.ts';
 
 export async function enqueueReminders(em: EntityManager, now: Date, everySeconds: number): Promise<number> {
   const dueBefore = new Date(now.getTime() - everySeconds * 1000);
@@ -15,18 +16,15 @@ export async function enqueueReminders(em: EntityManager, now: Date, everySecond
        from notification o
        join event e on e.id = o.event_id and e.state = 'open'
        join instance i on i.id = e.instance_id
-       join workspace w on w.id = i.workspace_id
-       join subscription s on s.id = o.subscription_id and s.disabled_at is null
+       cross join (select ?::timestamptz as at) as clock
       where o.action = 'open' and o.state = 'sent' and o.sent_at <= ?
-        and (s.muted_until is null or s.muted_until <= ?)
-        and (i.muted_until is null or i.muted_until <= ?)
-        and (w.muted_until is null or w.muted_until <= ?)
+        and o.subscription_id in (${receivingSubscriptionsSql({ workspaceId: 'i.workspace_id', instanceId: 'i.id', kind: 'e.kind', at: 'clock.at' })})
         and not exists (
           select 1 from notification r
            where r.event_id = o.event_id and r.subscription_id = o.subscription_id and r.action = 'reminder'
              and (r.state = 'pending' or r.created_at > ?)
         )`,
-    [now, now, dueBefore, now, now, now, dueBefore],
+    [now, now, now, dueBefore, dueBefore],
     'run',
   );
   return result.affectedRows;
@@ -37,6 +35,7 @@ export function remindersJob(orm: Orm, everySeconds: number): ScheduledJob {
   return {
     name: 'enqueue-reminders',
     schedule: '*/1 * * * *',
+    runsOn: 'one-worker',
     async run(now) {
       await enqueueReminders(orm.em.fork(), now, everySeconds);
     },

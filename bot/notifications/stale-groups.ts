@@ -18,6 +18,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventChange } from '../events/event-store.ts';
 import { sqlArray } from '../storage/sql-array.ts';
+import { receivingSubscriptionsSql } from '../subscriptions/receiving-subscriptions.ts';
 
 export const GROUP_MIN_MEMBERS = 3;
 export const GROUP_WINDOW_MS = 60_000;
@@ -71,14 +72,12 @@ export async function groupStaleOpens(em: EntityManager, opened: readonly EventC
     );
     await em.execute(
       `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
-       select gen_random_uuid(), ?, s.id, 'group-open', 'pending', 0, ?, ?
-         from subscription s join workspace w on w.id = s.workspace_id
-        where s.workspace_id = ? and s.disabled_at is null
-          and (s.muted_until is null or s.muted_until <= ?)
-          and (w.muted_until is null or w.muted_until <= ?)
-          and (s.kinds is null or jsonb_exists(s.kinds, 'stale'))
+       select gen_random_uuid(), ?, r.subscription_id, 'group-open', 'pending', 0, ?, ?
+         from (select ?::uuid as workspace_id, ?::timestamptz as at) as p
+         -- No instance mute: muted instances are not members (above).
+         cross join lateral (${receivingSubscriptionsSql({ workspaceId: 'p.workspace_id', instanceId: 'null::uuid', kind: `'stale'`, at: 'p.at' })}) r
        on conflict do nothing`,
-      [leaderId, now, now, workspaceId, now, now],
+      [leaderId, now, now, workspaceId, now],
     );
     for (const id of memberIds) grouped.add(id);
   }

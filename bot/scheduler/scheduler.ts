@@ -1,6 +1,8 @@
 /**
- * The worker's clock: runs each job on its cron schedule (node-cron), as leader only, never
- * overlapping itself, logging failures instead of crashing. Jobs are plain functions of `now`.
+ * The worker's clock: runs each job on its cron schedule (node-cron), never overlapping itself,
+ * logging failures instead of crashing. Each job says where it runs: on one worker of the fleet at
+ * a time (a Postgres advisory lock per job name, run-as-leader.ts), or on every worker (work that
+ * divides itself, like delivery's leased rows). Jobs are plain functions of `now`.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
@@ -12,6 +14,12 @@ export interface ScheduledJob {
   name: string;
   /** A cron expression (`17 * * * *` = hourly at :17). */
   schedule: string;
+  /**
+   * `one-worker`: a singleton, whose run on two workers at once would repeat or collide (a
+   * fleet-wide scan, a summary): it takes the job's advisory lock, and a worker that does not get
+   * it skips the tick. `every-worker`: safe and useful everywhere at once, no lock.
+   */
+  runsOn: 'one-worker' | 'every-worker';
   /** `stopping` is aborted when the scheduler stops: a long job may end early and resume next time. */
   run(now: Date, stopping?: AbortSignal): Promise<void>;
 }
@@ -42,13 +50,16 @@ export class Scheduler {
     }
   }
 
-  /** Runs one job at once (as leader); also what the cron ticks call. */
+  /** Runs one job at once (as leader, if it is a singleton); also what the cron ticks call. */
   async runNow(name: string, now = new Date()): Promise<void> {
     const job = this.#jobs.find((candidate) => candidate.name === name);
     if (!job) throw new Error(`no scheduled job named "${name}"`);
     const started = performance.now();
     const ran = (leader: boolean, ok: boolean) => this.#observer?.ran({ job: job.name, leader, ok, seconds: (performance.now() - started) / 1000, finishedAt: new Date() });
-    const run = runAsLeader(this.#orm, job.name, () => job.run(now, this.#stopping.signal)).then(
+    const work = () => job.run(now, this.#stopping.signal);
+    // An every-worker job leads its own run; a one-worker job leads only where it took the lock.
+    const attempt = job.runsOn === 'one-worker' ? runAsLeader(this.#orm, job.name, work) : work().then(() => true);
+    const run = attempt.then(
       (leader) => ran(leader, true),
       (error: unknown) => {
         this.#logger.error({ err: error, job: job.name }, 'scheduled job failed');

@@ -28,6 +28,7 @@ export function pruneSnapshotsJob(orm: Orm, retentionDays: number, onPruned: (co
   return {
     name: 'prune-snapshots',
     schedule: '17 * * * *',
+    runsOn: 'one-worker',
     async run(now) {
       const count = await pruneSnapshotsBefore(orm, new Date(now.getTime() - retentionDays * 86_400_000));
       if (count > 0) onPruned(count);

@@ -2,10 +2,12 @@
  * After `/deepclaw rotate-token`, the channel where it was typed hears how it went: "✅ my-vps
  * synced with its new token at 12:03 UTC" once a snapshot arrives with the new token (ingest
  * records each token's first use), or — after two sync intervals without one — that it has not,
- * with what to check. The promise is a row written right after the rotation; the worker keeps it.
+ * with what to check. The promise is a row written right after the rotation; the worker keeps it
+ * by queueing each message in the notification outbox (a `notice` to the place the command was
+ * typed), which delivers and retries it like every other message.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DeliveryError, type ChatAdapter, type MessageRef } from '../chat/chat-adapter.ts';
+import type { MessageRef } from '../chat/chat-adapter.ts';
 import { humanDuration } from '../events/human-duration.ts';
 import type { AlertMessage } from '../messages/alert-message.ts';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
@@ -16,7 +18,6 @@ import { sqlArray } from '../storage/sql-array.ts';
 
 /** A follow-up nobody's agent answered within this long is dropped without another message. */
 const GIVE_UP_AFTER_MS = 7 * 86_400_000;
-const MAX_ATTEMPTS = 8;
 
 export interface FollowUpPlace {
   platform: string;
@@ -31,8 +32,8 @@ export async function recordRotationFollowUp(
   input: { instanceId: string; intervalSeconds: number; token: string; place: FollowUpPlace; requestedBy: string; rotatedAt: Date },
 ): Promise<void> {
   await em.execute(
-    `insert into rotation_follow_up (id, instance_id, token_id, platform, channel_id, thread_ref, requested_by, rotated_at, overdue_at, attempts)
-     select gen_random_uuid(), ?, t.id, ?, ?, ?::jsonb, ?, ?, ?, 0 from sync_token t where t.token_hash = ?`,
+    `insert into rotation_follow_up (id, instance_id, token_id, platform, channel_id, thread_ref, requested_by, rotated_at, overdue_at)
+     select gen_random_uuid(), ?, t.id, ?, ?, ?::jsonb, ?, ?, ? from sync_token t where t.token_hash = ?`,
     [
       input.instanceId,
       input.place.platform,
@@ -55,7 +56,6 @@ interface DueFollowUp {
   rotated_at: string;
   overdue_at: string;
   overdue_notified_at: string | null;
-  attempts: number;
   instance_name: string;
   interval_seconds: number;
   first_used_at: string | null;
@@ -67,20 +67,22 @@ interface DueFollowUp {
 export interface FollowUpReport {
   synced: number;
   overdue: number;
-  failed: number;
 }
 
-/** Posts every follow-up that is due; safe to run on any number of workers (compare-and-set marks). */
-export async function deliverRotationFollowUps(em: EntityManager, adapters: ReadonlyMap<string, ChatAdapter>, now: Date): Promise<FollowUpReport> {
-  const report: FollowUpReport = { synced: 0, overdue: 0, failed: 0 };
-  const platforms = [...adapters.keys()];
+/**
+ * Queues every follow-up message that is due, each with the mark that it was said in one
+ * statement (compare-and-set: a second run, or a second worker, queues nothing twice). Only for
+ * `platforms` this worker can deliver to, so a message is never queued where nothing will send it.
+ */
+export async function queueRotationFollowUps(em: EntityManager, platforms: readonly string[], now: Date): Promise<FollowUpReport> {
+  const report: FollowUpReport = { synced: 0, overdue: 0 };
   if (platforms.length === 0) return report;
   await em.execute(`update rotation_follow_up set done_at = ?, last_error = 'gave up: no sync with the new token within 7 days' where done_at is null and rotated_at < ?`, [
     now,
     new Date(now.getTime() - GIVE_UP_AFTER_MS),
   ]);
   const due = await em.execute<DueFollowUp[]>(
-    `select f.id, f.platform, f.channel_id, f.thread_ref, f.requested_by, f.rotated_at, f.overdue_at, f.overdue_notified_at, f.attempts,
+    `select f.id, f.platform, f.channel_id, f.thread_ref, f.requested_by, f.rotated_at, f.overdue_at, f.overdue_notified_at,
             i.name as instance_name, i.interval_seconds, t.first_used_at, s.last_seen_at,
             (select max(o.expires_at) from sync_token o
               where o.instance_id = f.instance_id and o.id <> f.token_id and o.revoked_at is null and o.expires_at > ?) as old_token_until
@@ -89,38 +91,25 @@ export async function deliverRotationFollowUps(em: EntityManager, adapters: Read
        join sync_token t on t.id = f.token_id
        left join instance_state s on s.instance_id = f.instance_id
       where f.done_at is null and f.platform = any(?::text[])
-        and (f.next_attempt_at is null or f.next_attempt_at <= ?)
         and (t.first_used_at is not null or (f.overdue_at <= ? and f.overdue_notified_at is null))
       order by f.rotated_at
       limit 50`,
-    [now, sqlArray(platforms), now, now],
+    [now, sqlArray(platforms), now],
   );
   for (const row of due) {
     const synced = row.first_used_at !== null;
     const message = synced ? syncedMessage(row) : overdueMessage(row, now);
-    try {
-      const adapter = adapters.get(row.platform)!;
-      if (row.thread_ref) await adapter.reply(row.thread_ref, `${message.title}\n${message.summary}`);
-      else await adapter.post(row.channel_id, message);
-      if (synced) {
-        await em.execute(`update rotation_follow_up set done_at = ?, last_error = null where id = ? and done_at is null`, [now, row.id]);
-        report.synced += 1;
-      } else {
-        await em.execute(`update rotation_follow_up set overdue_notified_at = ?, attempts = 0, next_attempt_at = null where id = ? and overdue_notified_at is null`, [now, row.id]);
-        report.overdue += 1;
-      }
-    } catch (error) {
-      const failure = error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error).message);
-      const giveUp = failure.kind === 'permanent' || row.attempts + 1 >= MAX_ATTEMPTS;
-      const waitSeconds = failure.kind === 'retry-after' && failure.retryAfterSeconds ? failure.retryAfterSeconds : Math.min(900, 10 * 2 ** row.attempts);
-      await em.execute(`update rotation_follow_up set attempts = attempts + 1, last_error = ?, next_attempt_at = ?, done_at = ? where id = ?`, [
-        failure.message,
-        new Date(now.getTime() + waitSeconds * 1000),
-        giveUp ? now : null,
-        row.id,
-      ]);
-      report.failed += 1;
-    }
+    const mark = synced ? `done_at = ?, last_error = null where id = ? and done_at is null` : `overdue_notified_at = ? where id = ? and overdue_notified_at is null`;
+    const queued = await em.execute<{ affectedRows: number }>(
+      `with marked as (update rotation_follow_up set ${mark} returning id)
+       insert into notification (id, platform, channel_id, thread_ref, message, action, state, attempts, next_attempt_at, created_at)
+       select gen_random_uuid(), ?, ?, ?::jsonb, ?::jsonb, 'notice', 'pending', 0, ?, ? from marked`,
+      [now, row.id, row.platform, row.channel_id, row.thread_ref ? JSON.stringify(row.thread_ref) : null, JSON.stringify(message), now, now],
+      'run',
+    );
+    if (queued.affectedRows === 0) continue;
+    if (synced) report.synced += 1;
+    else report.overdue += 1;
   }
   return report;
 }
@@ -165,13 +154,15 @@ function overdueMessage(row: DueFollowUp, now: Date): AlertMessage {
   };
 }
 
-/** Every tick, on one leader: post the follow-ups that are due. */
-export function rotationFollowUpsJob(orm: Orm, adapters: ReadonlyMap<string, ChatAdapter>, tickSeconds: number): ScheduledJob {
+/** Every tick, on one worker: queue the follow-up messages that are due (delivery sends them). */
+export function rotationFollowUpsJob(orm: Orm, platforms: readonly string[], tickSeconds: number): ScheduledJob {
   return {
     name: 'rotation-follow-ups',
     schedule: everySeconds(tickSeconds),
+    // Queueing is compare-and-set, so a second worker would only repeat the reading.
+    runsOn: 'one-worker',
     async run(now) {
-      await deliverRotationFollowUps(orm.em.fork(), adapters, now);
+      await queueRotationFollowUps(orm.em.fork(), platforms, now);
     },
   };
 }

@@ -13,7 +13,7 @@ import { loadConfig } from '../../bot/config.ts';
 import { evaluateStale } from '../../bot/events/evaluate-stale.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { deliverDue } from '../../bot/notifications/deliver.ts';
-import { deliverRotationFollowUps } from '../../bot/tokens/rotation-follow-ups.ts';
+import { queueRotationFollowUps } from '../../bot/tokens/rotation-follow-ups.ts';
 import { cli } from '../support/cli.ts';
 import { describeStorage } from '../support/databases.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
@@ -227,9 +227,15 @@ describeStorage('Slack end to end', (db) => {
     expect(logs.join('')).not.toContain(newToken);
 
     expect(await push(oldToken, new Date())).toBe(401);
-    expect(await deliverRotationFollowUps(db().database.orm.em.fork(), platforms.adapters, new Date())).toMatchObject({ synced: 0 });
+    // The follow-up is queued in the notification outbox, which posts it.
+    const deliverRotationFollowUps = async (now: Date) => {
+      const queued = await queueRotationFollowUps(db().database.orm.em.fork(), [...platforms.adapters.keys()], now);
+      await deliverDue(await db().database.orm.em.getConnection().getNativeClient(), platforms.adapters, now);
+      return queued;
+    };
+    expect(await deliverRotationFollowUps(new Date())).toMatchObject({ synced: 0 });
     expect(await push(newToken, new Date())).toBe(202);
-    expect(await deliverRotationFollowUps(db().database.orm.em.fork(), platforms.adapters, new Date())).toMatchObject({ synced: 1 });
+    expect(await deliverRotationFollowUps(new Date())).toMatchObject({ synced: 1 });
     const followUp = slack.calls('chat.postMessage').at(-1)!;
     expect(followUp.args.channel).toBe(channel);
     expect(followUp.args.text).toMatch(/^✅ vps-rotate synced with its new token at \d\d:\d\d UTC/);

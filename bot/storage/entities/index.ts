@@ -1,5 +1,6 @@
 /** Every entity the ORM knows. A new table starts here, then `npm run migration:create`. */
 import { AuditLog } from './audit-log.ts';
+import { ChannelSendWindow } from './channel-send-window.ts';
 import { ChatLink } from './chat-link.ts';
 import { CronJob } from './cron-job.ts';
 import { Event } from './event.ts';
@@ -19,7 +20,7 @@ import { UsageLateWrite } from './usage-late-write.ts';
 import { UsageSummary } from './usage-summary.ts';
 import { Workspace } from './workspace.ts';
 
-export { AuditLog, ChatLink, CronJob, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
+export { AuditLog, ChannelSendWindow, ChatLink, CronJob, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
 
 export const entities = [
   Workspace,
@@ -38,6 +39,7 @@ export const entities = [
   EventGroup,
   Event,
   Notification,
+  ChannelSendWindow,
   ThresholdOverride,
   RotationFollowUp,
   InboundRequest,

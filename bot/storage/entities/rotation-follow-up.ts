@@ -5,7 +5,8 @@ import { SyncToken } from './sync-token.ts';
 /**
  * A promise made in chat when a token was rotated: "I will tell this channel when my-vps syncs
  * with its new token" — or, after two sync intervals without that, that it has not and what to
- * check. Written with the rotation, worked off by the worker (bot/tokens/rotation-follow-ups.ts).
+ * check. Written with the rotation, worked off by the worker (bot/tokens/rotation-follow-ups.ts), which queues its messages in
+ * the notification outbox.
  */
 export const RotationFollowUp = defineEntity({
   name: 'RotationFollowUp',
@@ -26,9 +27,7 @@ export const RotationFollowUp = defineEntity({
     overdueNotifiedAt: p.datetime().nullable(),
     /** Set when the synced message was posted, or when the follow-up was given up on. */
     doneAt: p.datetime().nullable(),
-    /** A failed post waits until then (backoff), instead of being retried every tick. */
-    nextAttemptAt: p.datetime().nullable(),
-    attempts: p.integer().default(0),
+    /** Why it was given up on. Its messages are retried by the outbox, not here. */
     lastError: p.text().nullable(),
   },
   // Serves the worker's "follow-ups not done yet".
