@@ -9,7 +9,7 @@ import { NotFoundError } from '../errors.ts';
 import type { EventKind } from '../events/decision.ts';
 import { ackEvent } from '../events/event-store.ts';
 import { setMute } from '../events/mutes.ts';
-import { message, note, text, type Reply } from '../messages/chat-message.ts';
+import { message, note, text, type Reply } from '../messages/message.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Instance, type Workspace } from '../storage/entities/index.ts';
 import { subscribeChannel, unsubscribeChannel } from '../subscriptions/subscriptions.ts';

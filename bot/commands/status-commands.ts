@@ -5,7 +5,7 @@
 import { toDurationText } from '../duration.ts';
 import { dollars, humanDuration } from '../events/human-duration.ts';
 import { findInstance, listInstances } from '../instances/instances.ts';
-import { fields, list, message, note, text, type ChatMessage, type Reply } from '../messages/chat-message.ts';
+import { fields, list, message, note, text, type Message, type Reply } from '../messages/message.ts';
 import { sparkline } from '../messages/sparkline.ts';
 import { fleetStatus, type InstanceState } from '../status/fleet-status.ts';
 import { instanceStatus, type InstanceStatus } from '../status/instance-status.ts';
@@ -61,7 +61,7 @@ function stateOf(status: InstanceStatus): InstanceState {
 
 const hhmm = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-export function instanceStatusMessage(status: InstanceStatus, now: Date): ChatMessage {
+export function instanceStatusMessage(status: InstanceStatus, now: Date): Message {
   const state = stateOf(status);
   const pairs: [string, string][] = [
     [

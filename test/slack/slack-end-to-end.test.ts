@@ -12,6 +12,7 @@ import { DeliveryError } from '../../bot/chat/chat-adapter.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { evaluateStale } from '../../bot/events/evaluate-stale.ts';
 import { createLogger } from '../../bot/logger.ts';
+import { message, text } from '../../bot/messages/message.ts';
 import { deliverDue } from '../../bot/notifications/deliver.ts';
 import { deliverRotationFollowUps } from '../../bot/tokens/rotation-follow-ups.ts';
 import { cli } from '../support/cli.ts';
@@ -311,12 +312,12 @@ describeStorage('Slack end to end', (db) => {
     slack.failNext.set('chat.postMessage', [{ status: 429, retryAfterSeconds: 17 }]);
     const failure = await platforms.adapters
       .get('slack')!
-      .post('C0ANY', { title: 't', severity: 'info', summary: 's', fields: [], actions: [] })
+      .post('C0ANY', message('t', text('s')))
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DeliveryError);
     expect(failure).toMatchObject({ kind: 'retry-after', retryAfterSeconds: 17 });
     slack.failNext.set('chat.postMessage', [{ error: 'channel_not_found' }]);
-    await expect(platforms.adapters.get('slack')!.post('C0GONE', { title: 't', severity: 'info', summary: 's', fields: [], actions: [] })).rejects.toMatchObject({
+    await expect(platforms.adapters.get('slack')!.post('C0GONE', message('t', text('s')))).rejects.toMatchObject({
       kind: 'permanent',
       message: 'chat.postMessage: Slack said channel_not_found',
     });
