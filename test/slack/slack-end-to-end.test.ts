@@ -268,6 +268,34 @@ describeStorage('Slack end to end', (db) => {
     expect(reply?.args.text).toMatch(/^Resolved: /);
   });
 
+  it('answers status for 120 instances with the stale one first and a count of what did not fit, never a silent clip (issue 13)', async () => {
+    const channel = await linkedChannel();
+    const [workspace] = await sql<{ id: string }>(`select id from workspace where name = ?`, [`acme-${channels}`]);
+    await sql(
+      `with added as (
+         insert into instance (id, workspace_id, name, interval_seconds, created_at)
+         select gen_random_uuid(), ?, 'gw-' || lpad(n::text, 3, '0'), 300, now() from generate_series(1, 120) as n returning id
+       )
+       insert into instance_state (instance_id, last_seen_at, last_seq, last_snapshot_id, last_sent_at, clock_skew_ms, agent_version,
+                                   agent_interval_seconds, gateway, sessions, security, cron_digest, cron_changed)
+       select id, now() - interval '2 minutes', 1, gen_random_uuid(), now(), 0, '0.1.0', 300, '{}', '{}', '{}', '', false from added`,
+      [workspace!.id],
+    );
+    await sql(
+      `insert into event (id, instance_id, kind, key, state, summary, details, opened_at)
+       select gen_random_uuid(), id, 'stale', 'agent', 'open', 'quiet', '{}', now() from instance where workspace_id = ? and name = 'gw-110'`,
+      [workspace!.id],
+    );
+    const status = await command(MALLORY, channel, 'status');
+    const list = status.responses[0]!.blocks.find((b: any) => b.type === 'section' && String(b.text?.text).startsWith('• '));
+    expect(list.text.type).toBe('plain_text');
+    expect(list.text.text.length).toBeLessThanOrEqual(3000);
+    const lines: string[] = list.text.text.split('\n');
+    expect(lines[0]).toMatch(/^• 🔴 gw-110: stale/);
+    expect(lines.at(-1)).toBe(`• …and ${120 - (lines.length - 1)} more healthy instances`);
+    expect(lines.length).toBeLessThan(120);
+  });
+
   it('acks and mutes from the alert buttons, with the same authorization', async () => {
     const channel = await linkedChannel();
     await command(BOB, channel, 'add vps-buttons');
