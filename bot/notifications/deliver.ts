@@ -11,6 +11,7 @@ import type { EventKind } from '../events/decision.ts';
 import { humanDuration } from '../events/human-duration.ts';
 import { alertMessage } from '../messages/alert-message.ts';
 import { staleGroupMessage } from '../messages/stale-group-message.ts';
+import { redrawAfterAck } from './ack-redraw.ts';
 
 export interface DeliveryOptions {
   batchSize: number;
@@ -36,7 +37,7 @@ export interface DeliveryReport {
 
 interface Claimed {
   id: string;
-  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'group-open' | 'group-update' | 'group-resolve';
+  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'ack' | 'group-open' | 'group-update' | 'group-resolve';
   attempts: number;
   event_id: string;
   group_id: string | null;
@@ -71,7 +72,11 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
       continue;
     }
     try {
-      const ref = row.action.startsWith('group-') ? await sendGroupNotice(pool, adapter, row, now, covered) : await send(adapter, row, now);
+      const ref = row.action.startsWith('group-')
+        ? await sendGroupNotice(pool, adapter, row, now, covered)
+        : row.action === 'ack'
+          ? await redrawAfterAck(pool, adapter, row)
+          : await send(adapter, row, now);
       if (ref === 'deferred') {
         await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
         report.retried += 1;

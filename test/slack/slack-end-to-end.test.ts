@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import nock from 'nock';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatPlatforms, type ChatPlatforms } from '../../adapters/chat-platforms.ts';
 import { signSlackRequest } from '../../adapters/slack/verify-signature.ts';
 import { DeliveryError } from '../../bot/chat/chat-adapter.ts';
@@ -286,7 +286,8 @@ describeStorage('Slack end to end', (db) => {
        select gen_random_uuid(), id, 'stale', 'agent', 'open', 'quiet', '{}', now() from instance where workspace_id = ? and name = 'gw-110'`,
       [workspace!.id],
     );
-    const status = await command(MALLORY, channel, 'status');
+    // Gone after the answer: 120 instances going stale in later tests' clocks would group their alerts.
+    const status = await command(MALLORY, channel, 'status').finally(() => sql(`delete from instance where workspace_id = ?`, [workspace!.id]));
     const list = status.responses[0]!.blocks.find((b: any) => b.type === 'section' && String(b.text?.text).startsWith('• '));
     expect(list.text.type).toBe('plain_text');
     expect(list.text.text.length).toBeLessThanOrEqual(3000);
@@ -334,6 +335,89 @@ describeStorage('Slack end to end', (db) => {
 
     await click(MALLORY, 'deepclaw_ack');
     expect(await sql(`select state, acked_by from event where id = ?`, [event!.id])).toEqual([{ state: 'acked', acked_by: `slack:${MALLORY.id}` }]);
+  });
+
+  describe('an ack redraws the alert (issue 13)', () => {
+    /** A stale alert for a new instance, posted through the outbox to a linked channel. */
+    async function postedStaleAlert(name: string) {
+      const channel = await linkedChannel();
+      const token = shown((await command(BOB, channel, `add ${name}`)).responses).match(TOKEN)![0];
+      const start = new Date();
+      expect(await push(token, start)).toBe(202);
+      const em = () => db().database.orm.em.fork();
+      const pool = await db().database.orm.em.getConnection().getNativeClient();
+      const adapters = new Map([['slack', platforms.adapters.get('slack')!]]);
+      const quietAt = new Date(start.getTime() + 20 * 60_000);
+      await evaluateStale(em(), quietAt, {});
+      await deliverDue(pool, adapters, quietAt);
+      const [open] = await sql<{ event_id: string; message_ref: { channel: string; ts: string } }>(
+        `select n.event_id, n.message_ref from notification n join event e on e.id = n.event_id join instance i on i.id = e.instance_id
+          where i.name = ? and n.action = 'open' and n.state = 'sent'`,
+        [name],
+      );
+      expect(open).toBeDefined();
+      const deliver = (at: Date) => deliverDue(pool, adapters, at);
+      return { channel, token, start, quietAt, eventId: open!.event_id, ref: open!.message_ref, deliver };
+    }
+    const editsOf = (ref: { channel: string; ts: string }) => slack.calls('chat.update').filter((c) => c.args.channel === ref.channel && c.args.ts === ref.ts);
+    const buttonsOf = (blocks: any[]) => (blocks.find((b) => b.type === 'actions')?.elements ?? []).map((b: any) => b.action_id);
+
+    it('after the Ack button: who and when in the alert itself, Ack gone, Mute still offered; the thread reply stays', async () => {
+      const alert = await postedStaleAlert('vps-ackdraw');
+      now = new Date('2026-12-02T14:20:00Z');
+      const payload = {
+        type: 'block_actions',
+        team: { id: TEAM, domain: 'acme' },
+        user: { id: MALLORY.id, username: MALLORY.name, name: MALLORY.name, team_id: TEAM },
+        api_app_id: 'A0DEEPCLAW',
+        token: 'legacy-verification-token',
+        trigger_id: '1.2.3',
+        channel: { id: alert.channel, name: 'ops' },
+        message: { type: 'message', ts: alert.ref.ts, text: 'alert' },
+        container: { type: 'message', message_ts: alert.ref.ts, channel_id: alert.channel },
+        response_url: slack.responseUrl(),
+        actions: [{ type: 'button', action_id: 'deepclaw_ack', block_id: 'deepclaw_alert_actions', value: alert.eventId, text: { type: 'plain_text', text: 'Ack' }, action_ts: '1795000001.0' }],
+      };
+      await sendSigned(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+      const thread = slack.calls('chat.postMessage').filter((c) => c.args.thread_ts === alert.ref.ts);
+      expect(thread.map((c) => c.args.text)).toEqual([expect.stringContaining(`${MALLORY.name} acknowledged vps-ackdraw`)]);
+      expect(editsOf(alert.ref)).toEqual([]);
+
+      expect(await alert.deliver(new Date(alert.quietAt.getTime() + 60_000))).toMatchObject({ sent: 1, failed: 0 });
+      const [edit] = editsOf(alert.ref);
+      expect(buttonsOf(edit!.args.blocks)).toEqual(['deepclaw_mute_1h', 'deepclaw_mute_24h']);
+      expect(shown(edit!.args.blocks)).toContain(`Acknowledged: by ${MALLORY.name} at 2026-12-02 14:20 UTC`);
+      expect(edit!.args.text).toContain('vps-ackdraw: stopped syncing');
+      // The redraw is an edit beside the thread reply, not a second reply.
+      expect(slack.calls('chat.postMessage').filter((c) => c.args.thread_ts === alert.ref.ts)).toHaveLength(1);
+
+      // Recovery still resolves the alert in place, after the ack's edit.
+      const backAt = new Date(alert.start.getTime() + 25 * 60_000);
+      expect(await push(alert.token, backAt)).toBe(202);
+      await evaluateStale(db().database.orm.em.fork(), backAt, {});
+      await alert.deliver(backAt);
+      expect(editsOf(alert.ref).at(-1)!.args.text).toContain('vps-ackdraw: stopped syncing — resolved');
+      expect(buttonsOf(editsOf(alert.ref).at(-1)!.args.blocks)).toEqual([]);
+    });
+
+    it('after /deepclaw ack typed in the channel, the same redraw; nothing is redrawn once it has resolved', async () => {
+      const alert = await postedStaleAlert('vps-acktyped');
+      now = new Date();
+      await command(CAROL, alert.channel, `ack ${alert.eventId.slice(0, 8)}`);
+      await alert.deliver(new Date(alert.quietAt.getTime() + 60_000));
+      const [edit] = editsOf(alert.ref);
+      expect(buttonsOf(edit!.args.blocks)).toEqual(['deepclaw_mute_1h', 'deepclaw_mute_24h']);
+      expect(shown(edit!.args.blocks)).toContain(`Acknowledged: by ${CAROL.name} at`);
+
+      // An ack whose redraw is still queued when the event resolves must not undo the resolve.
+      const second = await postedStaleAlert('vps-ackrace');
+      await command(CAROL, second.channel, `ack ${second.eventId.slice(0, 8)}`);
+      const backAt = new Date(second.start.getTime() + 25 * 60_000);
+      expect(await push(second.token, backAt)).toBe(202);
+      await evaluateStale(db().database.orm.em.fork(), backAt, {});
+      await second.deliver(backAt);
+      expect(editsOf(second.ref).map((c) => String(c.args.text).split('\n')[0])).toEqual([expect.stringContaining('— resolved')]);
+    });
   });
 
   it('reports a 429 from Slack to the outbox as retry-after', async () => {
