@@ -1,6 +1,6 @@
 /**
- * The console adapter: with no chat platform configured, alerts, their edits (ack, resolve) and replies are printed to
- * stdout as readable text, so everything can be tried locally.
+ * The console adapter: with no chat platform configured, alerts and their edits (ack, resolve)
+ * are printed to stdout as readable text, so everything can be tried locally.
  */
 import type { ChatAdapter, MessageRef } from '../../bot/chat/chat-adapter.ts';
 import type { OutboundMessage } from '../../bot/messages/alert-message.ts';
