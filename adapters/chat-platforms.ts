@@ -11,10 +11,10 @@ import { replayGuard } from '../bot/chat/inbound-replay-guard.ts';
 import { runAlertAction, runCommand, type CommandDependencies } from '../bot/commands/command-core.ts';
 import type { Config } from '../bot/config.ts';
 import type { Logger } from '../bot/logger.ts';
-import { repliesToPlainText } from '../bot/messages/chat-message.ts';
 import type { Orm } from '../bot/storage/orm.ts';
 import { DEFAULT_WORKSPACE } from '../bot/workspaces/workspaces.ts';
 import { CONSOLE_CHANNEL } from './console/adapter.ts';
+import { repliesToTerminalText } from './console/terminal-message.ts';
 import { createSlackIntegration, type SlackIntegration } from './slack/slack-app.ts';
 import { SIGNATURE_WINDOW_SECONDS } from './slack/verify-signature.ts';
 import type { Middleware } from 'koa';
@@ -79,7 +79,7 @@ export async function createChatPlatforms(input: {
         },
         { workspaceName: DEFAULT_WORKSPACE },
       );
-      return repliesToPlainText(replies);
+      return repliesToTerminalText(replies);
     },
     async start() {
       await slack?.start();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertMessage, type AlertMessage } from '../../bot/messages/alert-message.ts';
+import { alertMessage } from '../../bot/messages/alert-message.ts';
+import { fields, text, type Message } from '../../bot/messages/message.ts';
 import { consoleAdapter } from './adapter.ts';
 import { toTerminalText } from './terminal-text.ts';
 
@@ -13,12 +14,11 @@ const HOSTILE = [
   'a\u2066b\u2069', // isolates
 ];
 
-function alertNaming(cronName: string): AlertMessage {
+function alertNaming(cronName: string): Message {
   return {
     title: `my-vps: cron job failed (${cronName})`,
     severity: 'warning',
-    summary: `${cronName} failed 3 times`,
-    fields: [{ label: 'gateway failing', value: cronName }],
+    blocks: [text(`${cronName} failed 3 times`), fields([['gateway failing', cronName]])],
     actions: [],
   };
 }

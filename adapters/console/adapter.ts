@@ -1,9 +1,10 @@
 /**
- * The console adapter: with no chat platform configured, alerts and resolves are printed to
- * stdout as readable text, so everything can be tried locally.
+ * The console adapter: with no chat platform configured, alerts and their edits (ack, resolve)
+ * are printed to stdout as readable text, so everything can be tried locally.
  */
 import type { ChatAdapter, MessageRef } from '../../bot/chat/chat-adapter.ts';
-import type { AlertMessage } from '../../bot/messages/alert-message.ts';
+import type { OutboundMessage } from '../../bot/messages/alert-message.ts';
+import { toTerminalMessage } from './terminal-message.ts';
 import { toTerminalText } from './terminal-text.ts';
 
 export const CONSOLE_CHANNEL = 'stdout';
@@ -16,13 +17,13 @@ export function consoleAdapter(write: (text: string) => void = (text) => process
   const shown = new Map<string | number, string>();
   return {
     platform: 'console',
-    async post(_channelId: string, message: AlertMessage): Promise<MessageRef> {
+    async post(_channelId: string, message: OutboundMessage): Promise<MessageRef> {
       const text = toTerminalMessage(message);
       write(`\n${text}\n`);
       shown.set(++counter, text);
       return { line: counter };
     },
-    async update(ref: MessageRef, message: AlertMessage): Promise<void> {
+    async update(ref: MessageRef, message: OutboundMessage): Promise<void> {
       const text = toTerminalMessage(message);
       if (ref.line !== undefined && shown.get(ref.line) === text) return;
       if (ref.line !== undefined) shown.set(ref.line, text);
@@ -35,7 +36,3 @@ export function consoleAdapter(write: (text: string) => void = (text) => process
   };
 }
 
-/** The alert as lines of text, every part of it (any of which may quote a snapshot) made safe. */
-function toTerminalMessage(message: AlertMessage): string {
-  return [message.title, message.summary, ...message.fields.map((f) => `${f.label}: ${f.value}`)].map(toTerminalText).join('\n');
-}

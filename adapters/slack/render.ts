@@ -5,8 +5,8 @@
  * `<!channel>` or `*bold*` in a name shows as typed and pings nobody. Only our own fixed text
  * (code fences around a token or a cron line) uses mrkdwn.
  */
-import type { AlertMessage } from '../../bot/messages/alert-message.ts';
-import type { ChatMessage } from '../../bot/messages/chat-message.ts';
+import { asMessage, type OutboundMessage } from '../../bot/messages/alert-message.ts';
+import { fitList } from '../../bot/messages/fit-list.ts';
 
 /** Slack's three reserved characters (https://docs.slack.dev/messaging/formatting-message-text#escaping). */
 export function escapeSlackText(value: string): string {
@@ -52,7 +52,22 @@ function fieldSections(pairs: { label: string; value: string }[]): SlackBlock[] 
   return sections;
 }
 
-export function renderChatMessage(message: ChatMessage): SlackMessage {
+/** Action ids of the alert buttons, handled by the app's block-action listener. */
+export const ALERT_ACTION_IDS = { ack: 'deepclaw_ack', 'mute-1h': 'deepclaw_mute_1h', 'mute-24h': 'deepclaw_mute_24h' } as const;
+
+/**
+ * A list as one section: as many items as the section's 3000 characters hold (measured escaped,
+ * as sent), then a line naming what did not fit. Slack would refuse a longer section outright,
+ * and clipping it mid-list hid instances without a word (issue 13).
+ */
+function listSection(items: Parameters<typeof fitList>[0]): SlackBlock {
+  const lines = fitList(items, { maxLines: Infinity, maxCharacters: LIMITS.section }, (item) => escapeSlackText(`• ${item}`));
+  return { type: 'section', text: { type: 'plain_text', text: lines.join('\n') || ' ', emoji: true } };
+}
+
+/** Any message of the core as Block Kit: an alert, its edits, or the answer to a command. */
+export function renderMessage(value: OutboundMessage): SlackMessage {
+  const message = asMessage(value);
   const blocks: SlackBlock[] = [header(message.title)];
   const fallback: string[] = [message.title];
   for (const block of message.blocks) {
@@ -65,7 +80,7 @@ export function renderChatMessage(message: ChatMessage): SlackMessage {
         blocks.push(...fieldSections(block.fields));
         break;
       case 'list':
-        blocks.push(section(block.items.map((item) => `• ${item}`).join('\n')));
+        blocks.push(listSection(block.items));
         break;
       case 'code':
         // Our own text only (a token, commands with our URL), never user input: a code fence.
@@ -76,15 +91,6 @@ export function renderChatMessage(message: ChatMessage): SlackMessage {
         break;
     }
   }
-  return { text: escapeSlackText(clip(fallback.join('\n'), LIMITS.section)), blocks: blocks.slice(0, LIMITS.blocks) };
-}
-
-/** Action ids of the alert buttons, handled by the app's block-action listener. */
-export const ALERT_ACTION_IDS = { ack: 'deepclaw_ack', 'mute-1h': 'deepclaw_mute_1h', 'mute-24h': 'deepclaw_mute_24h' } as const;
-
-export function renderAlert(message: AlertMessage): SlackMessage {
-  const blocks: SlackBlock[] = [header(message.title), section(message.summary)];
-  if (message.fields.length > 0) blocks.push(...fieldSections(message.fields));
   if (message.actions.length > 0) {
     blocks.push({
       type: 'actions',
@@ -98,5 +104,12 @@ export function renderAlert(message: AlertMessage): SlackMessage {
       })),
     });
   }
-  return { text: escapeSlackText(clip(`${message.title}\n${message.summary}`, LIMITS.section)), blocks };
+  return { text: escapeSlackText(clip(fallback.join('\n'), LIMITS.section)), blocks: withinBlockLimit(blocks) };
+}
+
+/** At most 50 blocks, the last saying how many did not fit rather than dropping them unseen. */
+function withinBlockLimit(blocks: SlackBlock[]): SlackBlock[] {
+  if (blocks.length <= LIMITS.blocks) return blocks;
+  const kept = blocks.slice(0, LIMITS.blocks - 1);
+  return [...kept, { type: 'context', elements: [plain(`…and ${blocks.length - kept.length} more parts of this message that Slack cannot show`, LIMITS.field)] }];
 }

@@ -14,10 +14,10 @@ import type { ChatAdapter } from '../../bot/chat/chat-adapter.ts';
 import type { AlertActionRequest, CommandRequest, Requester } from '../../bot/commands/command-request.ts';
 import type { SlackConfig } from '../../bot/config.ts';
 import type { Logger } from '../../bot/logger.ts';
-import { holdsSecret, type Reply } from '../../bot/messages/chat-message.ts';
+import { holdsSecret, type Reply } from '../../bot/messages/message.ts';
 import { slackAdapter } from './adapter.ts';
 import { KoaSlackReceiver } from './koa-receiver.ts';
-import { ALERT_ACTION_IDS, renderChatMessage } from './render.ts';
+import { ALERT_ACTION_IDS, renderMessage } from './render.ts';
 import { workspaceAdmins } from './workspace-admins.ts';
 
 export interface SlackDependencies {
@@ -92,7 +92,7 @@ export async function createSlackIntegration(deps: SlackDependencies): Promise<S
   /** Sends the core's replies: the requester's ephemerally, the channel's in the channel or thread. */
   const deliver = async (replies: Reply[], respond: RespondFn, thread?: { channel: string; ts: string }) => {
     for (const reply of replies) {
-      const rendered = renderChatMessage(reply.message);
+      const rendered = renderMessage(reply.message);
       if (reply.audience === 'requester') {
         await respond({ response_type: 'ephemeral', replace_original: false, ...rendered, mrkdwn: false });
       } else if (holdsSecret(reply.message)) {

@@ -2,7 +2,7 @@
  * The outbound chat port: what the notifier needs from a platform, nothing more. Each adapter
  * (adapters/<platform>/) implements it with its SDK; the core never sees an SDK.
  */
-import type { AlertMessage } from '../messages/alert-message.ts';
+import type { OutboundMessage } from '../messages/alert-message.ts';
 
 /** A platform's handle on a posted message (Slack channel + ts, Telegram chat + message id, …). */
 export type MessageRef = Record<string, string | number>;
@@ -10,9 +10,9 @@ export type MessageRef = Record<string, string | number>;
 export interface ChatAdapter {
   /** `slack`, `discord`, `telegram`, `console`: matches `subscription.platform`. */
   platform: string;
-  post(channelId: string, message: AlertMessage): Promise<MessageRef>;
-  /** Replaces the posted message in place (on resolve). */
-  update(ref: MessageRef, message: AlertMessage): Promise<void>;
+  post(channelId: string, message: OutboundMessage): Promise<MessageRef>;
+  /** Replaces the posted message in place (on ack and resolve). */
+  update(ref: MessageRef, message: OutboundMessage): Promise<void>;
   /** A short reply under the posted message (thread, reply-to). */
   reply(ref: MessageRef, text: string): Promise<MessageRef>;
 }

@@ -3,7 +3,7 @@
  * services plus its human and `--json` output.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { toTerminalLines, toTerminalText } from '../../adapters/console/terminal-text.ts';
+import { toTerminalText } from '../../adapters/console/terminal-text.ts';
 import type { Actor } from '../actor.ts';
 import { agentBundleSha256 } from '../agent-bundle.ts';
 import { listAudit } from '../audit/audit-log.ts';
@@ -18,7 +18,8 @@ import { setMute } from '../events/mutes.ts';
 import { formatThresholdValue, listThresholds, setThreshold } from '../events/thresholds.ts';
 import { addInstance, findInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
 import { createLinkCode } from '../links/link-codes.ts';
-import { repliesToPlainText, type Reply } from '../messages/chat-message.ts';
+import { repliesToTerminalText } from '../../adapters/console/terminal-message.ts';
+import type { Reply } from '../messages/message.ts';
 import { fleetStatus } from '../status/fleet-status.ts';
 import { enableSubscription, listSubscriptions, parseChannelAddress } from '../subscriptions/subscriptions.ts';
 import { instanceStatus } from '../status/instance-status.ts';
@@ -482,7 +483,7 @@ function chatContext({ em, actor, config, orm, io }: CommandContext, workspace: 
 
 /** The core's replies as the console prints them: plain lines, control characters made visible. */
 function toTerminal(replies: Reply[]): string {
-  return `${toTerminalLines(repliesToPlainText(replies))}\n`;
+  return `${repliesToTerminalText(replies)}\n`;
 }
 
 /** Yes only for an explicit y or yes; Enter, anything else or Ctrl-D is no. */

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../test/support/cli.ts';
 import { describeStorage } from '../../test/support/databases.ts';
-import { toTerminalLines } from '../../adapters/console/terminal-text.ts';
 import { runCommand } from '../commands/command-core.ts';
 import { applyDecisions } from '../events/event-store.ts';
-import { repliesToPlainText } from '../messages/chat-message.ts';
+import { repliesToTerminalText } from '../../adapters/console/terminal-message.ts';
 
 describeStorage('admin CLI', (db) => {
   const run = (argv: string[], stdin?: string) => cli(argv, { env: { DATABASE_URL: db().url }, stdin });
@@ -212,7 +211,7 @@ describeStorage('admin CLI', (db) => {
       const deps = { orm: db().database.orm, chatAdmins: new Set<string>(), publicUrl: 'http://127.0.0.1:3000', agentSha256: async () => undefined, clock: () => new Date() };
       const requester = { platform: 'console', userId: 'alice', displayName: 'alice', isPlatformAdmin: true };
       const replies = await runCommand(deps, { text, requester, place: { chatId: 'console', channelId: 'stdout' } }, { workspaceName: workspace });
-      return `${toTerminalLines(repliesToPlainText(replies))}\n`;
+      return `${repliesToTerminalText(replies)}\n`;
     }
 
     it('answers status for the fleet and for one instance as the chat does, and --json with the figures', async () => {

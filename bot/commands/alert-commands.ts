@@ -9,7 +9,8 @@ import { NotFoundError } from '../errors.ts';
 import type { EventKind } from '../events/decision.ts';
 import { ackEvent } from '../events/event-store.ts';
 import { setMute } from '../events/mutes.ts';
-import { message, note, text, type Reply } from '../messages/chat-message.ts';
+import { enqueueAckRedraw } from '../notifications/enqueue.ts';
+import { message, note, text, type Reply } from '../messages/message.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Instance, type Workspace } from '../storage/entities/index.ts';
 import { subscribeChannel, unsubscribeChannel } from '../subscriptions/subscriptions.ts';
@@ -80,9 +81,11 @@ async function acknowledge(context: HandlerContext, eventId: string): Promise<Re
       workspace,
       instance: tx.getReference(Instance, event.instance_id),
       subject: event.instance_name,
-      details: { eventId: event.id, kind: event.kind },
+      // The name the chat showed, so the redrawn alert can say who acknowledged it (ack-redraw.ts).
+      details: { eventId: event.id, kind: event.kind, by: requester.displayName },
       at: now,
     });
+    await enqueueAckRedraw(tx, event.id, now);
     return [toChannel(message(`👀 ${requester.displayName} acknowledged ${event.instance_name}: ${event.kind}`, note('Reminders for it stop; it still resolves on its own.')))];
   });
 }

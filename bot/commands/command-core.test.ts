@@ -4,7 +4,9 @@ import { describeStorage } from '../../test/support/databases.ts';
 import { NOON, minutesAfter } from '../../test/support/personas.ts';
 import { recordingAdapter } from '../../test/support/recording-adapter.ts';
 import { applyDecisions } from '../events/event-store.ts';
-import { chatMessageToPlainText, holdsSecret, type Reply } from '../messages/chat-message.ts';
+import type { AlertMessage } from '../messages/alert-message.ts';
+import { toTerminalMessage } from '../../adapters/console/terminal-message.ts';
+import { holdsSecret, type Reply } from '../messages/message.ts';
 import { checkSyncToken } from '../tokens/sync-tokens.ts';
 import { queueRotationFollowUps } from '../tokens/rotation-follow-ups.ts';
 import { deliverDue } from '../notifications/deliver.ts';
@@ -35,7 +37,7 @@ describeStorage('chat commands', (db) => {
     const [row] = await sql<{ muted_until: string | null }>(`select muted_until from instance where name = ?`, [name]);
     return row?.muted_until ? new Date(row.muted_until).getTime() : null;
   };
-  const plain = (replies: Reply[], audience: Reply['audience']) => replies.filter((r) => r.audience === audience).map((r) => chatMessageToPlainText(r.message)).join('\n---\n');
+  const plain = (replies: Reply[], audience: Reply['audience']) => replies.filter((r) => r.audience === audience).map((r) => toTerminalMessage(r.message)).join('\n---\n');
 
   /** A fresh workspace linked to a fresh Slack team, with its #ops channel subscribed. */
   async function linkedTeam(): Promise<{ place: Place; workspace: string }> {
@@ -130,7 +132,7 @@ describeStorage('chat commands', (db) => {
     expect(await deliverRotationFollowUps(minutesAfter(NOON, 9))).toEqual({ synced: 0, overdue: 0, failed: 0 });
     expect(await deliverRotationFollowUps(minutesAfter(NOON, 10))).toEqual({ synced: 0, overdue: 1, failed: 0 });
     expect(adapter.calls[0]).toMatchObject({ call: 'post', channelId: place.channelId, message: { title: '⚠️ vps-c has not synced with its new token yet (10 min after the rotation)' } });
-    expect(adapter.calls[0]!.call === 'post' && adapter.calls[0]!.message.summary).toContain('It has never sent a snapshot.');
+    expect(adapter.calls[0]!.call === 'post' && (adapter.calls[0]!.message as AlertMessage).summary).toContain('It has never sent a snapshot.');
     await sql(`update sync_token set first_used_at = ? where id = (select token_id from rotation_follow_up f join instance i on i.id = f.instance_id where i.name = 'vps-c')`, [
       minutesAfter(NOON, 12),
     ]);

@@ -8,7 +8,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../actor.ts';
 import { DeepClawError, InvalidInputError } from '../errors.ts';
-import { message, note, text, type Reply } from '../messages/chat-message.ts';
+import { message, note, text, type Reply } from '../messages/message.ts';
 import { ChatLink, type Workspace } from '../storage/entities/index.ts';
 import type { Orm } from '../storage/orm.ts';
 import { findWorkspace } from '../workspaces/workspaces.ts';

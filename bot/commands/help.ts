@@ -1,10 +1,10 @@
 /** `/deepclaw help [subcommand]`: the commands from the grammar's own table, so they never drift. */
-import { list, message, note, text, type ChatMessage } from '../messages/chat-message.ts';
+import { list, message, note, text, type Message } from '../messages/message.ts';
 import { SUBCOMMANDS, type SubcommandName } from './grammar.ts';
 
 const WHO = { anyone: 'anyone in a linked chat', admin: 'DeepClaw admins', 'platform-admin': 'the chat’s own admins' } as const;
 
-export function helpReply(topic?: SubcommandName): ChatMessage {
+export function helpReply(topic?: SubcommandName): Message {
   if (topic) {
     const spec = SUBCOMMANDS[topic];
     return message(spec.usage, text(spec.summary), note(`Who: ${WHO[spec.permission]}.`));

@@ -4,7 +4,7 @@
  * private (the reply that carries it goes to the requester only).
  */
 import { toDurationText } from '../duration.ts';
-import { code, note, text, type MessageBlock } from '../messages/chat-message.ts';
+import { code, note, text, type MessageBlock } from '../messages/message.ts';
 
 export interface InstallFacts {
   publicUrl: string;

@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../actor.ts';
 import { redeemLinkCode } from '../links/link-codes.ts';
-import { message, text, type Reply } from '../messages/chat-message.ts';
+import { message, text, type Reply } from '../messages/message.ts';
 import { subscribeChannel } from '../subscriptions/subscriptions.ts';
 import { toChannel } from './replies.ts';
 import type { Place, Requester } from './command-request.ts';

@@ -1,10 +1,10 @@
 /** Addressing a reply: to the person who asked only, or to the whole channel. */
-import type { ChatMessage, Reply } from '../messages/chat-message.ts';
+import type { Message, Reply } from '../messages/message.ts';
 
-export function toRequester(value: ChatMessage): Reply {
+export function toRequester(value: Message): Reply {
   return { audience: 'requester', message: value };
 }
 
-export function toChannel(value: ChatMessage): Reply {
+export function toChannel(value: Message): Reply {
   return { audience: 'channel', message: value };
 }

@@ -5,10 +5,11 @@
 import { toDurationText } from '../duration.ts';
 import { dollars, humanDuration } from '../events/human-duration.ts';
 import { findInstance, listInstances } from '../instances/instances.ts';
-import { fields, list, message, note, text, type ChatMessage, type Reply } from '../messages/chat-message.ts';
+import { fields, list, message, note, text, type Message, type Reply } from '../messages/message.ts';
 import { sparkline } from '../messages/sparkline.ts';
 import { fleetStatus, type InstanceState } from '../status/fleet-status.ts';
 import { instanceStatus, type InstanceStatus } from '../status/instance-status.ts';
+import { countedAs, problemsFirst } from '../status/problems-first.ts';
 import { dailySpend, spendTodayVsBaseline } from '../status/spend.ts';
 import type { HandlerContext } from './command-core.ts';
 import { toRequester } from './replies.ts';
@@ -40,11 +41,13 @@ export async function statusCommand(context: HandlerContext, instanceName?: stri
           ['Open events', String(fleet.openEvents)],
           ['Spend today', `${dollars(spend.todayUsd)} (usual by now: ${dollars(spend.baselineUsd)})`],
         ]),
+        // Problems first: a platform that cannot show every instance hides the healthy tail, and
+        // says so, instead of clipping a stale one out of sight.
         list(
-          fleet.instances.map((i) => {
+          problemsFirst(fleet.instances).map((i) => {
             const seen = i.lastSeenAt ? `last sync ${humanDuration(now.getTime() - i.lastSeenAt.getTime())} ago` : 'no snapshot yet';
-            const events = i.openEvents > 0 ? `, ${i.openEvents} open event${i.openEvents === 1 ? '' : 's'}` : '';
-            return `${ICONS[i.state]} ${i.name}: ${i.state.replace('-', ' ')}, ${seen}${events}`;
+            const events = i.openEvents > 0 ? `, ${i.openEvents} open event${i.openEvents === 1 ? '' : 's'} (${i.openKinds.join(', ')})` : '';
+            return { text: `${ICONS[i.state]} ${i.name}: ${i.state.replace('-', ' ')}, ${seen}${events}`, counted: countedAs(i) };
           }),
         ),
         note('/deepclaw status <instance> for one in detail.'),
@@ -61,7 +64,7 @@ function stateOf(status: InstanceStatus): InstanceState {
 
 const hhmm = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-export function instanceStatusMessage(status: InstanceStatus, now: Date): ChatMessage {
+export function instanceStatusMessage(status: InstanceStatus, now: Date): Message {
   const state = stateOf(status);
   const pairs: [string, string][] = [
     [

@@ -6,7 +6,7 @@
  */
 import { toDurationText } from '../duration.ts';
 import { addInstance } from '../instances/instances.ts';
-import { code, message, note, text, type Reply } from '../messages/chat-message.ts';
+import { code, message, note, text, type Reply } from '../messages/message.ts';
 import { recordRotationFollowUp } from '../tokens/rotation-follow-ups.ts';
 import { revokeSyncTokens, rotateSyncToken } from '../tokens/sync-tokens.ts';
 import type { HandlerContext } from './command-core.ts';

@@ -14,6 +14,7 @@ import { humanDuration } from '../events/human-duration.ts';
 import type { Logger } from '../logger.ts';
 import { alertMessage, type AlertMessage } from '../messages/alert-message.ts';
 import { staleGroupMessage } from '../messages/stale-group-message.ts';
+import { redrawAfterAck } from './ack-redraw.ts';
 import { takeChannelSlot } from './channel-rate-limit.ts';
 import { stopChannel } from './channel-stopped.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
@@ -44,7 +45,7 @@ export interface DeliveryReport {
 
 interface Claimed {
   id: string;
-  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'group-open' | 'group-update' | 'group-resolve' | 'notice';
+  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'ack' | 'group-open' | 'group-update' | 'group-resolve' | 'notice';
   attempts: number;
   /** The event's columns are null for a notice (its message is rendered already). */
   event_id: string;
@@ -83,7 +84,13 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
     }
     try {
       const ref =
-        row.action === 'notice' ? await sendNotice(adapter, row) : row.action.startsWith('group-') ? await sendGroupNotice(pool, adapter, row, now, covered) : await send(adapter, row, now);
+        row.action === 'notice'
+          ? await sendNotice(adapter, row)
+          : row.action.startsWith('group-')
+            ? await sendGroupNotice(pool, adapter, row, now, covered)
+            : row.action === 'ack'
+              ? await redrawAfterAck(pool, adapter, row)
+              : await send(adapter, row, now);
       if (ref === 'deferred') {
         await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
         report.retried += 1;

@@ -3,6 +3,7 @@ import { cli } from '../../test/support/cli.ts';
 import { describeStorage, TEST_DATABASE_CONFIG } from '../../test/support/databases.ts';
 import { recordingAdapter } from '../../test/support/recording-adapter.ts';
 import { applyDecisions } from '../events/event-store.ts';
+import { asMessage } from '../messages/alert-message.ts';
 import { createLogger } from '../logger.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { openDatabase, type Database } from '../storage/orm.ts';
@@ -46,7 +47,7 @@ describeStorage('delivery on every worker', (db) => {
         return { adapter, scheduler };
       }),
     );
-    const posted = () => workers.flatMap((w) => w.adapter.calls.map((c) => (c.call === 'post' ? c.message.summary : c.call)));
+    const posted = () => workers.flatMap((w) => w.adapter.calls.map((c) => (c.call === 'post' ? JSON.stringify(asMessage(c.message).blocks) : c.call)));
     const perSecond: number[] = [];
     for (const second of [0, 1, 2, 3]) {
       const before = posted().length;

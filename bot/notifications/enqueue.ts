@@ -44,7 +44,12 @@ export async function enqueueNotifications(em: EntityManager, changes: readonly 
   return created;
 }
 
-async function notifyChannelsThatGotTheOpen(em: EntityManager, changes: readonly EventChange[], action: 'resolve' | 'flapping', now: Date): Promise<number> {
+/** An ack redraws the alert where it was posted: who acknowledged it, and no Ack button (ack-redraw.ts). */
+export async function enqueueAckRedraw(em: EntityManager, eventId: string, now: Date): Promise<number> {
+  return notifyChannelsThatGotTheOpen(em, [{ eventId }], 'ack', now);
+}
+
+async function notifyChannelsThatGotTheOpen(em: EntityManager, changes: readonly Pick<EventChange, 'eventId'>[], action: 'resolve' | 'flapping' | 'ack', now: Date): Promise<number> {
   if (changes.length === 0) return 0;
   const result = await em.execute<{ affectedRows: number }>(
     `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)

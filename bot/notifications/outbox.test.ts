@@ -54,7 +54,7 @@ describeStorage('notification outbox', (db) => {
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), NOW)).toMatchObject({ sent: 2 });
     expect(adapter.calls.map((c) => c.call === 'post' && c.channelId).sort()).toEqual(['C-ONCALL', 'C-OPS']);
     const first = adapter.calls[0]!;
-    expect(first.call === 'post' && first.message).toMatchObject({ title: `🔴 ${name}: stopped syncing`, summary: 'last sync 17 min ago, expected every 5 min' });
+    expect(first.call === 'post' && first.message).toMatchObject({ title: `🔴 ${name}: stopped syncing`, blocks: expect.arrayContaining([{ kind: 'text', text: 'last sync 17 min ago, expected every 5 min' }]) });
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(60))).toMatchObject({ sent: 0 });
   });
 

@@ -4,22 +4,24 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dollars, humanDuration } from '../events/human-duration.ts';
+import type { EventKind } from '../events/decision.ts';
 import type { Workspace } from '../storage/entities/index.ts';
 
 export type InstanceState = 'ok' | 'stale' | 'paused' | 'never-synced';
 
 export interface FleetStatus {
   workspace: string;
-  instances: { name: string; state: InstanceState; lastSeenAt?: Date; openEvents: number }[];
+  instances: { name: string; state: InstanceState; lastSeenAt?: Date; openEvents: number; openKinds: EventKind[] }[];
   openEvents: number;
   spendTodayUsd: number;
 }
 
 export async function fleetStatus(em: EntityManager, workspace: Workspace, now = new Date()): Promise<FleetStatus> {
-  const rows = await em.execute<{ name: string; paused: boolean; last_seen_at: string | null; stale: boolean; open_events: number }[]>(
+  const rows = await em.execute<{ name: string; paused: boolean; last_seen_at: string | null; stale: boolean; open_events: number; open_kinds: EventKind[] }[]>(
     `select i.name, i.paused_at is not null as paused, s.last_seen_at,
             exists (select 1 from event e where e.instance_id = i.id and e.kind = 'stale' and e.state <> 'resolved') as stale,
-            (select count(*)::int from event e where e.instance_id = i.id and e.state <> 'resolved') as open_events
+            (select count(*)::int from event e where e.instance_id = i.id and e.state <> 'resolved') as open_events,
+            array(select distinct e.kind from event e where e.instance_id = i.id and e.state <> 'resolved' order by e.kind) as open_kinds
        from instance i left join instance_state s on s.instance_id = i.id
       where i.workspace_id = ? order by i.name`,
     [workspace.id],
@@ -34,6 +36,7 @@ export async function fleetStatus(em: EntityManager, workspace: Workspace, now =
     state: (row.paused ? 'paused' : !row.last_seen_at ? 'never-synced' : row.stale ? 'stale' : 'ok') as InstanceState,
     lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : undefined,
     openEvents: row.open_events,
+    openKinds: row.open_kinds ?? [],
   }));
   return {
     workspace: workspace.name,

@@ -5,13 +5,14 @@
  */
 import { Writable } from 'node:stream';
 import nock from 'nock';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatPlatforms, type ChatPlatforms } from '../../adapters/chat-platforms.ts';
 import { signSlackRequest } from '../../adapters/slack/verify-signature.ts';
 import { DeliveryError } from '../../bot/chat/chat-adapter.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { evaluateStale } from '../../bot/events/evaluate-stale.ts';
 import { createLogger } from '../../bot/logger.ts';
+import { message, text } from '../../bot/messages/message.ts';
 import { deliverDue } from '../../bot/notifications/deliver.ts';
 import { queueRotationFollowUps } from '../../bot/tokens/rotation-follow-ups.ts';
 import { cli } from '../support/cli.ts';
@@ -273,6 +274,35 @@ describeStorage('Slack end to end', (db) => {
     expect(reply?.args.text).toMatch(/^Resolved: /);
   });
 
+  it('answers status for 120 instances with the stale one first and a count of what did not fit, never a silent clip (issue 13)', async () => {
+    const channel = await linkedChannel();
+    const [workspace] = await sql<{ id: string }>(`select id from workspace where name = ?`, [`acme-${channels}`]);
+    await sql(
+      `with added as (
+         insert into instance (id, workspace_id, name, interval_seconds, created_at)
+         select gen_random_uuid(), ?, 'gw-' || lpad(n::text, 3, '0'), 300, now() from generate_series(1, 120) as n returning id
+       )
+       insert into instance_state (instance_id, last_seen_at, last_seq, last_snapshot_id, last_sent_at, clock_skew_ms, agent_version,
+                                   agent_interval_seconds, gateway, sessions, security, cron_digest, cron_changed)
+       select id, now() - interval '2 minutes', 1, gen_random_uuid(), now(), 0, '0.1.0', 300, '{}', '{}', '{}', '', false from added`,
+      [workspace!.id],
+    );
+    await sql(
+      `insert into event (id, instance_id, kind, key, state, summary, details, opened_at)
+       select gen_random_uuid(), id, 'stale', 'agent', 'open', 'quiet', '{}', now() from instance where workspace_id = ? and name = 'gw-110'`,
+      [workspace!.id],
+    );
+    // Gone after the answer: 120 instances going stale in later tests' clocks would group their alerts.
+    const status = await command(MALLORY, channel, 'status').finally(() => sql(`delete from instance where workspace_id = ?`, [workspace!.id]));
+    const list = status.responses[0]!.blocks.find((b: any) => b.type === 'section' && String(b.text?.text).startsWith('• '));
+    expect(list.text.type).toBe('plain_text');
+    expect(list.text.text.length).toBeLessThanOrEqual(3000);
+    const lines: string[] = list.text.text.split('\n');
+    expect(lines[0]).toMatch(/^• 🔴 gw-110: stale/);
+    expect(lines.at(-1)).toBe(`• …and ${120 - (lines.length - 1)} more healthy instances`);
+    expect(lines.length).toBeLessThan(120);
+  });
+
   it('acks and mutes from the alert buttons, with the same authorization', async () => {
     const channel = await linkedChannel();
     await command(BOB, channel, 'add vps-buttons');
@@ -313,16 +343,99 @@ describeStorage('Slack end to end', (db) => {
     expect(await sql(`select state, acked_by from event where id = ?`, [event!.id])).toEqual([{ state: 'acked', acked_by: `slack:${MALLORY.id}` }]);
   });
 
+  describe('an ack redraws the alert (issue 13)', () => {
+    /** A stale alert for a new instance, posted through the outbox to a linked channel. */
+    async function postedStaleAlert(name: string) {
+      const channel = await linkedChannel();
+      const token = shown((await command(BOB, channel, `add ${name}`)).responses).match(TOKEN)![0];
+      const start = new Date();
+      expect(await push(token, start)).toBe(202);
+      const em = () => db().database.orm.em.fork();
+      const pool = await db().database.orm.em.getConnection().getNativeClient();
+      const adapters = new Map([['slack', platforms.adapters.get('slack')!]]);
+      const quietAt = new Date(start.getTime() + 20 * 60_000);
+      await evaluateStale(em(), quietAt, {});
+      await deliverDue(pool, adapters, quietAt);
+      const [open] = await sql<{ event_id: string; message_ref: { channel: string; ts: string } }>(
+        `select n.event_id, n.message_ref from notification n join event e on e.id = n.event_id join instance i on i.id = e.instance_id
+          where i.name = ? and n.action = 'open' and n.state = 'sent'`,
+        [name],
+      );
+      expect(open).toBeDefined();
+      const deliver = (at: Date) => deliverDue(pool, adapters, at);
+      return { channel, token, start, quietAt, eventId: open!.event_id, ref: open!.message_ref, deliver };
+    }
+    const editsOf = (ref: { channel: string; ts: string }) => slack.calls('chat.update').filter((c) => c.args.channel === ref.channel && c.args.ts === ref.ts);
+    const buttonsOf = (blocks: any[]) => (blocks.find((b) => b.type === 'actions')?.elements ?? []).map((b: any) => b.action_id);
+
+    it('after the Ack button: who and when in the alert itself, Ack gone, Mute still offered; the thread reply stays', async () => {
+      const alert = await postedStaleAlert('vps-ackdraw');
+      now = new Date('2026-12-02T14:20:00Z');
+      const payload = {
+        type: 'block_actions',
+        team: { id: TEAM, domain: 'acme' },
+        user: { id: MALLORY.id, username: MALLORY.name, name: MALLORY.name, team_id: TEAM },
+        api_app_id: 'A0DEEPCLAW',
+        token: 'legacy-verification-token',
+        trigger_id: '1.2.3',
+        channel: { id: alert.channel, name: 'ops' },
+        message: { type: 'message', ts: alert.ref.ts, text: 'alert' },
+        container: { type: 'message', message_ts: alert.ref.ts, channel_id: alert.channel },
+        response_url: slack.responseUrl(),
+        actions: [{ type: 'button', action_id: 'deepclaw_ack', block_id: 'deepclaw_alert_actions', value: alert.eventId, text: { type: 'plain_text', text: 'Ack' }, action_ts: '1795000001.0' }],
+      };
+      await sendSigned(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+      const thread = slack.calls('chat.postMessage').filter((c) => c.args.thread_ts === alert.ref.ts);
+      expect(thread.map((c) => c.args.text)).toEqual([expect.stringContaining(`${MALLORY.name} acknowledged vps-ackdraw`)]);
+      expect(editsOf(alert.ref)).toEqual([]);
+
+      expect(await alert.deliver(new Date(alert.quietAt.getTime() + 60_000))).toMatchObject({ sent: 1, failed: 0 });
+      const [edit] = editsOf(alert.ref);
+      expect(buttonsOf(edit!.args.blocks)).toEqual(['deepclaw_mute_1h', 'deepclaw_mute_24h']);
+      expect(shown(edit!.args.blocks)).toContain(`Acknowledged: by ${MALLORY.name} at 2026-12-02 14:20 UTC`);
+      expect(edit!.args.text).toContain('vps-ackdraw: stopped syncing');
+      // The redraw is an edit beside the thread reply, not a second reply.
+      expect(slack.calls('chat.postMessage').filter((c) => c.args.thread_ts === alert.ref.ts)).toHaveLength(1);
+
+      // Recovery still resolves the alert in place, after the ack's edit.
+      const backAt = new Date(alert.start.getTime() + 25 * 60_000);
+      expect(await push(alert.token, backAt)).toBe(202);
+      await evaluateStale(db().database.orm.em.fork(), backAt, {});
+      await alert.deliver(backAt);
+      expect(editsOf(alert.ref).at(-1)!.args.text).toContain('vps-ackdraw: stopped syncing — resolved');
+      expect(buttonsOf(editsOf(alert.ref).at(-1)!.args.blocks)).toEqual([]);
+    });
+
+    it('after /deepclaw ack typed in the channel, the same redraw; nothing is redrawn once it has resolved', async () => {
+      const alert = await postedStaleAlert('vps-acktyped');
+      now = new Date();
+      await command(CAROL, alert.channel, `ack ${alert.eventId.slice(0, 8)}`);
+      await alert.deliver(new Date(alert.quietAt.getTime() + 60_000));
+      const [edit] = editsOf(alert.ref);
+      expect(buttonsOf(edit!.args.blocks)).toEqual(['deepclaw_mute_1h', 'deepclaw_mute_24h']);
+      expect(shown(edit!.args.blocks)).toContain(`Acknowledged: by ${CAROL.name} at`);
+
+      // An ack whose redraw is still queued when the event resolves must not undo the resolve.
+      const second = await postedStaleAlert('vps-ackrace');
+      await command(CAROL, second.channel, `ack ${second.eventId.slice(0, 8)}`);
+      const backAt = new Date(second.start.getTime() + 25 * 60_000);
+      expect(await push(second.token, backAt)).toBe(202);
+      await evaluateStale(db().database.orm.em.fork(), backAt, {});
+      await second.deliver(backAt);
+      expect(editsOf(second.ref).map((c) => String(c.args.text).split('\n')[0])).toEqual([expect.stringContaining('— resolved')]);
+    });
+  });
+
   it('reports a 429 from Slack to the outbox as retry-after', async () => {
     slack.failNext.set('chat.postMessage', [{ status: 429, retryAfterSeconds: 17 }]);
     const failure = await platforms.adapters
       .get('slack')!
-      .post('C0ANY', { title: 't', severity: 'info', summary: 's', fields: [], actions: [] })
+      .post('C0ANY', message('t', text('s')))
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DeliveryError);
     expect(failure).toMatchObject({ kind: 'retry-after', retryAfterSeconds: 17 });
     slack.failNext.set('chat.postMessage', [{ error: 'channel_not_found' }]);
-    await expect(platforms.adapters.get('slack')!.post('C0GONE', { title: 't', severity: 'info', summary: 's', fields: [], actions: [] })).rejects.toMatchObject({
+    await expect(platforms.adapters.get('slack')!.post('C0GONE', message('t', text('s')))).rejects.toMatchObject({
       kind: 'permanent',
       message: 'chat.postMessage: Slack said channel_not_found',
     });

@@ -1,10 +1,10 @@
 /** A ChatAdapter that records what it was asked to do and can be told to fail: our own port, faked. */
 import { DeliveryError, type ChatAdapter, type MessageRef } from '../../bot/chat/chat-adapter.ts';
-import type { AlertMessage } from '../../bot/messages/alert-message.ts';
+import type { OutboundMessage } from '../../bot/messages/alert-message.ts';
 
 export type Call =
-  | { call: 'post'; channelId: string; message: AlertMessage }
-  | { call: 'update'; ref: MessageRef; message: AlertMessage }
+  | { call: 'post'; channelId: string; message: OutboundMessage }
+  | { call: 'update'; ref: MessageRef; message: OutboundMessage }
   | { call: 'reply'; ref: MessageRef; text: string };
 
 export interface RecordingAdapter extends ChatAdapter {
