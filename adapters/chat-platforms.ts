@@ -1,23 +1,27 @@
 /**
- * The chat platforms this service talks through, one registration each, plus the console. Built
- * once per process by bot/main.ts: web processes get the platforms' inbound webhooks, workers
- * get the outbound adapters (and Socket Mode connections — Slack spreads events over up to ten
- * connections of one app, so every worker may hold one and none needs to be a leader).
+ * The chat platforms this service talks through, one registration each (a new platform is one
+ * line in PLATFORMS), plus the console. Built once per process by bot/main.ts: web processes get
+ * the platforms' inbound webhooks, workers get the outbound adapters (and long-lived connections
+ * — Slack spreads events over up to ten Socket Mode connections of one app, so every worker may
+ * hold one and none needs to be a leader).
  */
 import { userInfo } from 'node:os';
 import { agentBundleSha256 } from '../bot/agent-bundle.ts';
 import type { ChatAdapter } from '../bot/chat/chat-adapter.ts';
-import { replayGuard } from '../bot/chat/inbound-replay-guard.ts';
 import { runAlertAction, runCommand, type CommandDependencies } from '../bot/commands/command-core.ts';
+import type { AlertActionRequest, CommandRequest } from '../bot/commands/command-request.ts';
 import type { Config } from '../bot/config.ts';
 import type { Logger } from '../bot/logger.ts';
 import type { Orm } from '../bot/storage/orm.ts';
 import { DEFAULT_WORKSPACE } from '../bot/workspaces/workspaces.ts';
 import { CONSOLE_CHANNEL } from './console/adapter.ts';
 import { repliesToTerminalText } from './console/terminal-message.ts';
-import { createSlackIntegration, type SlackIntegration } from './slack/slack-app.ts';
-import { SIGNATURE_WINDOW_SECONDS } from './slack/verify-signature.ts';
 import type { Middleware } from 'koa';
+import type { ChatPlatformRegistration, PlatformIntegration } from './chat-platform.ts';
+import { slackPlatform } from './slack/slack-platform.ts';
+
+/** Every platform DeepClaw can talk through; each is on only when its configuration is present. */
+const PLATFORMS: readonly ChatPlatformRegistration[] = [slackPlatform];
 
 export interface ChatPlatforms {
   /** Outbound adapters by platform (the console's is added by the caller). */
@@ -50,25 +54,20 @@ export async function createChatPlatforms(input: {
     agentSha256: input.agentSha256 ?? agentBundleSha256(),
     clock,
   };
+  const commands = { run: (request: CommandRequest) => runCommand(deps, request), runAction: (request: AlertActionRequest) => runAlertAction(deps, request) };
+  const integrations: PlatformIntegration[] = [];
   const adapters = new Map<string, ChatAdapter>();
-  const webhooks: ChatPlatforms['webhooks'] = [];
-  let slack: SlackIntegration | undefined;
-  if (config.slack) {
-    slack = await createSlackIntegration({
-      config: config.slack,
-      logger,
-      clock,
-      commands: { run: (request) => runCommand(deps, request), runAction: (request) => runAlertAction(deps, request) },
-      isFirstSighting: replayGuard(orm, 'slack', SIGNATURE_WINDOW_SECONDS),
-      onConnectionChange: input.onConnectionChange && ((up) => input.onConnectionChange!('slack', up)),
-    });
-    adapters.set('slack', slack.adapter);
-    if (slack.httpHandler) webhooks.push({ path: '/slack/events', handler: slack.httpHandler });
+  for (const registration of PLATFORMS) {
+    const onConnectionChange = input.onConnectionChange && ((up: boolean) => input.onConnectionChange!(registration.platform, up));
+    const integration = await registration.create({ config, logger, orm, clock, commands, onConnectionChange });
+    if (!integration) continue;
+    integrations.push(integration);
+    adapters.set(registration.platform, integration.adapter);
   }
   const operator = userInfo().username;
   return {
     adapters,
-    webhooks,
+    webhooks: integrations.flatMap((integration) => integration.webhooks),
     async answerConsole(text) {
       const replies = await runCommand(
         deps,
@@ -82,13 +81,13 @@ export async function createChatPlatforms(input: {
       return repliesToTerminalText(replies);
     },
     async start() {
-      await slack?.start();
+      for (const integration of integrations) await integration.start();
     },
     async stop() {
-      await slack?.stop();
+      await Promise.all(integrations.map((integration) => integration.stop()));
     },
     async settled() {
-      await slack?.settled();
+      await Promise.all(integrations.map((integration) => integration.settled()));
     },
   };
 }
