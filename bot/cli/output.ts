@@ -1,4 +1,5 @@
 /** Plain-text tables and JSON for the admin CLI. */
+import { utcMinute } from '../human-format.ts';
 
 export interface Output {
   write(text: string): void;
@@ -18,5 +19,5 @@ export function json(value: unknown): string {
 /** `2026-11-21 20:46 UTC`: readable, unambiguous, sortable. */
 export function timestamp(date: Date | null | undefined): string {
   if (!date) return '-';
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return utcMinute(date);
 }

@@ -16,8 +16,8 @@ import { Instance, type Workspace } from '../storage/entities/index.ts';
 import { subscribeChannel, unsubscribeChannel } from '../subscriptions/subscriptions.ts';
 import type { HandlerContext } from './command-core.ts';
 import { toChannel, toRequester } from './replies.ts';
+import { utcMinute } from '../human-format.ts';
 
-const when = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export async function muteCommand(context: HandlerContext, target: string, durationSeconds: number): Promise<Reply[]> {
   const { em, workspace, actor, requester, now } = context;
@@ -28,7 +28,7 @@ export async function muteCommand(context: HandlerContext, target: string, durat
     toChannel(
       message(
         `🔕 ${requester.displayName} muted alerts for ${what} for ${toDurationText(durationSeconds)}`,
-        text(`Until ${when(until)}. Events still open and resolve meanwhile; /deepclaw unmute ${target} ends it sooner.`),
+        text(`Until ${utcMinute(until)}. Events still open and resolve meanwhile; /deepclaw unmute ${target} ends it sooner.`),
       ),
     ),
   ];

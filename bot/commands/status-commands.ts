@@ -3,7 +3,7 @@
  * through the core's status queries and renders a platform-neutral message for the requester.
  */
 import { toDurationText } from '../duration.ts';
-import { dollars, humanDuration } from '../events/human-duration.ts';
+import { dollars, humanDuration, utcMinute } from '../human-format.ts';
 import { findInstance, listInstances } from '../instances/instances.ts';
 import { fields, list, message, note, text, type Message, type Reply } from '../messages/message.ts';
 import { sparkline } from '../messages/sparkline.ts';
@@ -62,7 +62,6 @@ function stateOf(status: InstanceStatus): InstanceState {
   return status.openEvents.some((e) => e.kind === 'stale') ? 'stale' : 'ok';
 }
 
-const hhmm = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export function instanceStatusMessage(status: InstanceStatus, now: Date): Message {
   const state = stateOf(status);
@@ -112,10 +111,10 @@ export function instanceStatusMessage(status: InstanceStatus, now: Date): Messag
   }
   if (status.openEvents.length > 0) {
     blocks.push(text('Open events (ack with /deepclaw ack <id>):'));
-    blocks.push(list(status.openEvents.map((e) => `${e.id.slice(0, 8)} ${e.kind}${e.state === 'acked' ? ' (acked)' : ''} since ${hhmm(e.openedAt)}: ${e.summary}`)));
+    blocks.push(list(status.openEvents.map((e) => `${e.id.slice(0, 8)} ${e.kind}${e.state === 'acked' ? ' (acked)' : ''} since ${utcMinute(e.openedAt)}: ${e.summary}`)));
   }
   if (status.paused) blocks.push(note('Paused: snapshots are stored, no events are raised.'));
-  if (status.mutedUntil) blocks.push(note(`Alerts muted until ${hhmm(status.mutedUntil)}.`));
+  if (status.mutedUntil) blocks.push(note(`Alerts muted until ${utcMinute(status.mutedUntil)}.`));
   return message(`${ICONS[state]} ${status.name}: ${state.replace('-', ' ')}`, ...blocks);
 }
 

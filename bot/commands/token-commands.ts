@@ -12,8 +12,8 @@ import { revokeSyncTokens, rotateSyncToken } from '../tokens/sync-tokens.ts';
 import type { HandlerContext } from './command-core.ts';
 import { installInstructions } from './install-instructions.ts';
 import { toChannel, toRequester } from './replies.ts';
+import { utcTime } from '../human-format.ts';
 
-const hhmm = (at: Date) => `${at.toISOString().slice(11, 16)} UTC`;
 
 export async function rotateTokenCommand(context: HandlerContext, instanceName: string, graceSeconds?: number): Promise<Reply[]> {
   const { em, workspace, actor, requester, place, now } = context;
@@ -36,7 +36,7 @@ export async function rotateTokenCommand(context: HandlerContext, instanceName: 
     rotated.retired.length === 0
       ? 'It had no working token before.'
       : graceSeconds
-        ? `The old token (${oldTokens}) keeps working until ${hhmm(rotated.retired[0]!.worksUntil)}.`
+        ? `The old token (${oldTokens}) keeps working until ${utcTime(rotated.retired[0]!.worksUntil)}.`
         : `The old token (${oldTokens}) stopped working just now.`;
   return [
     toRequester(

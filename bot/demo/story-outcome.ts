@@ -4,7 +4,7 @@
  * checked against the script so the summary can say plainly whether everything happened.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { humanDuration } from '../events/human-duration.ts';
+import { humanDuration } from '../human-format.ts';
 import { sqlArray } from '../storage/sql-array.ts';
 import type { DemoStory, ScriptedEvent } from './story.ts';
 

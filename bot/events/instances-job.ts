@@ -10,7 +10,7 @@ import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
 import type { EventChange } from './event-store.ts';
 import { evaluateInstances } from './evaluate-instances.ts';
-import { everySeconds } from './stale-job.ts';
+import { everySeconds } from '../scheduler/schedules.ts';
 
 /**
  * How far before the previous run to look again: a snapshot's `last_seen_at` is stamped when it

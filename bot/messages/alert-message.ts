@@ -5,6 +5,7 @@
  */
 import type { EventKind } from '../events/decision.ts';
 import { fields, text, type Message, type MessageAction, type Severity } from './message.ts';
+import { utcMinute } from '../human-format.ts';
 
 export type { Severity } from './message.ts';
 
@@ -39,12 +40,11 @@ export interface AlertFacts {
   resolved?: { at: Date; summary: string };
 }
 
-const utc = (at: Date) => at.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
 export function alertMessage(facts: AlertFacts): Message {
   const pairs: [string, string][] = [
     ['Instance', facts.instanceName],
-    ['Since', utc(facts.openedAt)],
+    ['Since', utcMinute(facts.openedAt)],
   ];
   if (facts.resolved) {
     return {
@@ -67,7 +67,7 @@ export function alertMessage(facts: AlertFacts): Message {
     return {
       title: `${icon} ${facts.instanceName}: ${TITLES[facts.kind]}`,
       severity: SEVERITY[facts.kind],
-      blocks: [text(facts.summary), fields([['Acknowledged', `by ${facts.acked.by} at ${utc(facts.acked.at)}`], ...pairs])],
+      blocks: [text(facts.summary), fields([['Acknowledged', `by ${facts.acked.by} at ${utcMinute(facts.acked.at)}`], ...pairs])],
       actions: mutes,
     };
   }

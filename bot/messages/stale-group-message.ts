@@ -3,7 +3,7 @@
  * usually means one shared cause (network, provider, a host), so it is one message, edited as
  * members join and recover.
  */
-import { humanDuration } from '../events/human-duration.ts';
+import { humanDuration, utcMinute } from '../human-format.ts';
 import type { AlertMessage } from './alert-message.ts';
 
 export interface StaleGroupFacts {
@@ -23,7 +23,7 @@ export function staleGroupMessage(facts: StaleGroupFacts): AlertMessage {
   const fields = [
     { label: silent.length > 0 ? 'Silent' : 'Instances', value: names(silent.length > 0 ? silent : back) },
     ...(silent.length > 0 && back.length > 0 ? [{ label: 'Syncing again', value: names(back) }] : []),
-    { label: 'Since', value: facts.openedAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' },
+    { label: 'Since', value: utcMinute(facts.openedAt) },
   ];
   if (facts.resolvedAt) {
     return {

@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import type { AlertMessage } from '../messages/alert-message.ts';
 import { receivingSubscriptionsSql } from '../subscriptions/receiving-subscriptions.ts';
+import { utcMinute } from '../human-format.ts';
 
 export interface StoppedChannel {
   workspaceId: string;
@@ -30,7 +31,7 @@ export function channelStoppedMessage(stopped: { platform: string; channelId: st
     fields: [
       { label: 'Channel', value: address },
       { label: 'Reason', value: stopped.reason },
-      { label: 'Since', value: `${stopped.since.toISOString().slice(0, 16).replace('T', ' ')} UTC` },
+      { label: 'Since', value: utcMinute(stopped.since) },
     ],
     actions: [],
   };

@@ -10,7 +10,7 @@
 import type { Pool } from 'pg';
 import { DeliveryError, type ChatAdapter, type MessageRef } from '../chat/chat-adapter.ts';
 import type { EventKind } from '../events/decision.ts';
-import { humanDuration } from '../events/human-duration.ts';
+import { humanDuration } from '../human-format.ts';
 import type { Logger } from '../logger.ts';
 import { alertMessage, type AlertMessage } from '../messages/alert-message.ts';
 import { staleGroupMessage } from '../messages/stale-group-message.ts';

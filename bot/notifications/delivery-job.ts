@@ -3,7 +3,7 @@ import type { ChatAdapter } from '../chat/chat-adapter.ts';
 import type { Logger } from '../logger.ts';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
-import { everySeconds } from '../events/stale-job.ts';
+import { everySeconds } from '../scheduler/schedules.ts';
 import { DEFAULT_DELIVERY, deliverDue } from './deliver.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
 

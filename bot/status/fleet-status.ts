@@ -3,7 +3,7 @@
  * synced), open events, and spend so far today. Platform-neutral; adapters render it.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { dollars, humanDuration } from '../events/human-duration.ts';
+import { dollars, humanDuration } from '../human-format.ts';
 import type { EventKind } from '../events/decision.ts';
 import type { Workspace } from '../storage/entities/index.ts';
 

@@ -8,11 +8,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MessageRef } from '../chat/chat-adapter.ts';
-import { humanDuration } from '../events/human-duration.ts';
+import { humanDuration, utcTime } from '../human-format.ts';
 import type { AlertMessage } from '../messages/alert-message.ts';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import type { Orm } from '../storage/orm.ts';
-import { everySeconds } from '../events/stale-job.ts';
+import { everySeconds } from '../scheduler/schedules.ts';
 import { hashSyncToken } from './sync-token-format.ts';
 import { sqlArray } from '../storage/sql-array.ts';
 
@@ -114,14 +114,11 @@ export async function queueRotationFollowUps(em: EntityManager, platforms: reado
   return report;
 }
 
-function hhmm(at: Date): string {
-  return `${at.toISOString().slice(11, 16)} UTC`;
-}
 
 function syncedMessage(row: DueFollowUp): AlertMessage {
   const at = new Date(row.first_used_at!);
   return {
-    title: `✅ ${row.instance_name} synced with its new token at ${hhmm(at)}`,
+    title: `✅ ${row.instance_name} synced with its new token at ${utcTime(at)}`,
     severity: 'resolved',
     summary: `The token rotated ${humanDuration(at.getTime() - Date.parse(row.rotated_at))} earlier is in use.`,
     fields: [],
@@ -137,7 +134,7 @@ function overdueMessage(row: DueFollowUp, now: Date): AlertMessage {
   let summary: string;
   if (lastSeen && lastSeen > rotatedAt && row.old_token_until) {
     summary =
-      `Its agent still syncs with the old token, which stops working at ${hhmm(new Date(row.old_token_until))}. ` +
+      `Its agent still syncs with the old token, which stops working at ${utcTime(new Date(row.old_token_until))}. ` +
       `On that host, put the new token in the agent's token file (or DEEPCLAW_SYNC_TOKEN) before then.`;
   } else {
     const seen = lastSeen ? `The last snapshot arrived ${humanDuration(now.getTime() - lastSeen.getTime())} ago.` : 'It has never sent a snapshot.';

@@ -6,7 +6,7 @@
  * window (default 2 h), so a spike that wobbles around the line does not flap.
  */
 import type { Decision, OpenEvents } from '../decision.ts';
-import { dollars, humanDuration } from '../human-duration.ts';
+import { dollars, humanDuration } from '../../human-format.ts';
 
 export interface HourlySpend {
   hour: Date;

@@ -3,7 +3,7 @@
  * newer run has been reported. Resolves as soon as a run arrives (or the job is disabled or gone).
  */
 import type { Decision, OpenEvents } from '../decision.ts';
-import { humanDuration } from '../human-duration.ts';
+import { humanDuration } from '../../human-format.ts';
 import type { CronJobFacts } from './cron-failed.ts';
 
 export interface CronMissedThresholds {

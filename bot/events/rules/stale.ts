@@ -4,7 +4,7 @@
  * Resolves when a snapshot arrives, saying how long the silence lasted.
  */
 import type { Decision, OpenEvents } from '../decision.ts';
-import { humanDuration } from '../human-duration.ts';
+import { humanDuration } from '../../human-format.ts';
 
 export interface StaleFacts {
   /** When the newest snapshot arrived; undefined before the first. */

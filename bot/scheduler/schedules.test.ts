@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everySeconds } from './stale-job.ts';
+import { everySeconds } from './schedules.ts';
 
 describe('tick schedules', () => {
   it.each([

@@ -1,3 +1,8 @@
+/**
+ * Text for people, in one place: durations, dollars and UTC times as every message, answer and
+ * CLI listing writes them.
+ */
+
 /** "45 s", "17 min", "3 h 20 min", "2 d 4 h": how long something lasted, for people. */
 export function humanDuration(milliseconds: number): string {
   const seconds = Math.max(0, Math.round(milliseconds / 1000));
@@ -13,4 +18,14 @@ export function humanDuration(milliseconds: number): string {
 /** "$41.20" */
 export function dollars(amount: number): string {
   return `$${amount.toFixed(2)}`;
+}
+
+/** "2026-11-21 20:46 UTC": readable, unambiguous, sortable. */
+export function utcMinute(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** "20:46 UTC", for times within the day being talked about. */
+export function utcTime(at: Date): string {
+  return `${at.toISOString().slice(11, 16)} UTC`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dollars, humanDuration } from './human-duration.ts';
+import { dollars, humanDuration } from './human-format.ts';
 
 describe('human durations and amounts', () => {
   it.each([
