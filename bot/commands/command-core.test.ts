@@ -204,6 +204,16 @@ describeStorage('chat commands', (db) => {
     expect(plain(await say(BOB_ADMIN, other, 'unsubscribe'), 'requester')).toContain('does not receive');
   });
 
+  it('tells admins, and only admins, in the fleet status which channels stopped receiving alerts and why', async () => {
+    const { place } = await linkedTeam();
+    await say(BOB_ADMIN, place, 'add vps-quiet-channel');
+    await sql(`update subscription set disabled_at = ?, last_error = 'channel_not_found' where channel_id = ?`, [now, place.channelId]);
+    const forAdmin = plain(await say(CAROL_LISTED, place, 'status'), 'requester');
+    expect(forAdmin).toContain('⚠️ 1 channel no longer receives alerts:');
+    expect(forAdmin).toMatch(new RegExp(`slack:${place.channelId}, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: channel_not_found`));
+    expect(plain(await say(MALLORY, place, 'status'), 'requester')).not.toContain('no longer receive');
+  });
+
   it('shows the fleet, one instance in detail, instances and spend', async () => {
     const { place } = await linkedTeam();
     await say(BOB_ADMIN, place, 'add vps-s');

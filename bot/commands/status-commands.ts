@@ -4,6 +4,8 @@
  */
 import { toDurationText } from '../duration.ts';
 import { dollars, humanDuration, utcMinute } from '../human-format.ts';
+import { listSubscriptions } from '../subscriptions/subscriptions.ts';
+import { isAllowed } from './authorization.ts';
 import { findInstance, listInstances } from '../instances/instances.ts';
 import { fields, list, message, note, text, type Message, type Reply } from '../messages/message.ts';
 import { sparkline } from '../messages/sparkline.ts';
@@ -27,6 +29,10 @@ export async function statusCommand(context: HandlerContext, instanceName?: stri
   if (fleet.instances.length === 0) {
     return [toRequester(message(`Workspace "${workspace.name}" has no instances yet`, text('An admin adds one with /deepclaw add <name>; its token and install steps come privately.')))];
   }
+  // Admins hear about channels that stopped receiving alerts: on-call may not know they went quiet.
+  const disabled = isAllowed('admin', context.requester, context.deps.chatAdmins)
+    ? (await listSubscriptions(em, workspace)).filter((subscription) => subscription.disabled)
+    : [];
   const counts = (['ok', 'stale', 'paused', 'never-synced'] as const)
     .map((state) => [state, fleet.instances.filter((i) => i.state === state).length] as const)
     .filter(([, n]) => n > 0)
@@ -50,6 +56,13 @@ export async function statusCommand(context: HandlerContext, instanceName?: stri
             return { text: `${ICONS[i.state]} ${i.name}: ${i.state.replace('-', ' ')}, ${seen}${events}`, counted: countedAs(i) };
           }),
         ),
+        ...(disabled.length > 0
+          ? [
+              text(`⚠️ ${disabled.length === 1 ? '1 channel no longer receives' : `${disabled.length} channels no longer receive`} alerts:`),
+              list(disabled.map((s) => `${s.platform}:${s.channelId}, since ${utcMinute(s.disabled!.since)}: ${s.disabled!.reason}`)),
+              note('/deepclaw subscribe in that channel, or deepclaw subscription enable <platform:channel>, once the bot can post there again.'),
+            ]
+          : []),
         note('/deepclaw status <instance> for one in detail.'),
       ),
     ),
