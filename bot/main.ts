@@ -32,7 +32,7 @@ import { usageSummaryJob } from './events/usage-summary.ts';
 import { InstantEvaluator } from './events/instant-evaluation.ts';
 import { staleJob } from './events/stale-job.ts';
 import { everySeconds } from './scheduler/schedules.ts';
-import { ensureConsoleSubscriptions } from './notifications/console-subscriptions.ts';
+import { ensureConsoleSubscriptions, removeConsoleSubscriptions } from './notifications/console-subscriptions.ts';
 import { postgresSignals } from './signals/postgres-signals.ts';
 import { localSignals, type Signals } from './signals/signals.ts';
 import { DEFAULT_DELIVERY } from './notifications/deliver.ts';
@@ -98,6 +98,9 @@ export async function startService(options: { config: Config; logger: Logger; ro
       if (alertOutput) {
         adapters.set('console', consoleAdapter(alertOutput));
         await ensureConsoleSubscriptions(pool, CONSOLE_CHANNEL);
+      } else {
+        const removed = await removeConsoleSubscriptions(pool, CONSOLE_CHANNEL);
+        if (removed > 0) logger.info({ removed }, 'console alerts are off: removed the console subscriptions a terminal run had left');
       }
       const jobs = [
         pruneSnapshotsJob(database.orm, config.snapshotRetentionDays, (count) => logger.info({ count }, 'old snapshots pruned')),

@@ -1,6 +1,8 @@
 /**
- * With no chat platform configured, every workspace's alerts go to the console adapter: this
- * makes sure each workspace has a console subscription (idempotent, run at start-up).
+ * The console's subscriptions exist while a worker prints alerts to a terminal: each workspace
+ * gets one when such a worker starts (idempotent), and they go when a worker starts with console
+ * alerts off, since alerts queued for a console nobody prints would wait in the outbox for good
+ * (and hold its oldest-pending age up).
  */
 import type { Pool } from 'pg';
 
@@ -11,4 +13,13 @@ export async function ensureConsoleSubscriptions(pool: Pool, channelId: string):
      on conflict (workspace_id, platform, channel_id) do nothing`,
     [channelId],
   );
+}
+
+/**
+ * Removes the console's subscriptions, and with them their queued alerts, when this worker prints
+ * none. Only the system's own console rows go: a chat channel is never touched.
+ */
+export async function removeConsoleSubscriptions(pool: Pool, channelId: string): Promise<number> {
+  const { rowCount } = await pool.query(`delete from subscription where platform = 'console' and channel_id = $1 and created_by = 'system'`, [channelId]);
+  return rowCount ?? 0;
 }
