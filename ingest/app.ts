@@ -8,13 +8,11 @@ import type { Logger } from '../bot/logger.ts';
 import type { SnapshotStore } from '../bot/snapshots/snapshot-store.ts';
 import type { TickReadiness } from '../bot/scheduler/tick-freshness.ts';
 import type { Orm } from '../bot/storage/orm.ts';
-import { errorBoundary } from './middleware/error-boundary.ts';
-import { requestLog } from './middleware/request-log.ts';
-import { requestId } from './middleware/request-id.ts';
 import type { HttpMetrics } from './metrics.ts';
 import { agentDownloadRoutes } from './routes/agent-download.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { serveRoutes } from './serve-routes.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
@@ -63,14 +61,5 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   agentDownloadRoutes(router, deps);
   for (const webhook of deps.chatWebhooks ?? []) router.post(webhook.path, webhook.handler);
 
-  app.use(requestId());
-  app.use(requestLog(deps));
-  app.use(errorBoundary(deps));
-  app.use(router.routes());
-  app.use(router.allowedMethods());
-  app.use((ctx) => {
-    ctx.status = 404;
-    ctx.body = { error: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` };
-  });
-  return app;
+  return serveRoutes(app, router, deps);
 }
