@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from './support/databases.ts';
+import { BACKENDS, createTestDatabase } from './support/databases.ts';
 import { runNode, startService, type ServiceProcess } from './support/processes.ts';
 import { parsePrometheusText, valueOf, type Sample } from './support/prometheus-text.ts';
 import { buildSnapshot } from './support/snapshot-factory.ts';
@@ -102,9 +102,11 @@ describe('observing the alert pipeline', () => {
   }, 60_000);
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('several web processes (DEEPCLAW_WEB_PROCESSES=2)', () => {
+// Several web processes need a real Postgres (the embedded database belongs to one process), so
+// this runs in the suite's Postgres pass, as the other cross-process tests do.
+describe.each(BACKENDS.filter((backend) => backend === 'postgres'))('several web processes (DEEPCLAW_WEB_PROCESSES=2) [%s]', (backend) => {
   it('answer /metrics for all of them together, whichever one the scrape reaches', async () => {
-    const db = await createTestDatabase('postgres');
+    const db = await createTestDatabase(backend);
     const web = await startService({ DATABASE_URL: db.url, DEEPCLAW_WEB_PROCESSES: '2' }, 30_000, 'web');
     try {
       // Both must be listening before the count means anything: wait for the second "listening".
