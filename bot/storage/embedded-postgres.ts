@@ -48,7 +48,12 @@ export class DataDirInUseError extends DeepClawError {
  * Starts the embedded database. `dataDir` undefined means in memory (tests): nothing is persisted
  * and no lock is taken.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; maxConnections: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir?: string;
+  maxConnections: number;
+  /** The module the database thread runs; only tests give another (one that dies on purpose). */
+  threadModule?: URL;
+}): Promise<EmbeddedPostgres> {
   const { dataDir } = options;
   let release = async () => {};
   if (dataDir) {
@@ -56,7 +61,7 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; maxConn
     release = await acquireLock(dataDir);
   }
   try {
-    const thread = await startDatabaseThread({ dataDir, host: HOST, maxConnections: options.maxConnections });
+    const thread = await startDatabaseThread({ dataDir, host: HOST, maxConnections: options.maxConnections }, options.threadModule ?? DATABASE_THREAD);
     if (dataDir) await writeLock(dataDir, { pid: process.pid, port: thread.port, startedAt: new Date().toISOString() });
     return {
       url: `postgres://postgres@${HOST}:${thread.port}/postgres`,
@@ -78,8 +83,10 @@ export class EmbeddedDatabaseCrashedError extends DeepClawError {
   }
 }
 
-async function startDatabaseThread(data: EmbeddedDatabaseThreadData): Promise<{ port: number; stop(): Promise<void> }> {
-  const worker = new Worker(new URL('./embedded-database-thread.ts', import.meta.url), { workerData: data });
+const DATABASE_THREAD = new URL('./embedded-database-thread.ts', import.meta.url);
+
+async function startDatabaseThread(data: EmbeddedDatabaseThreadData, module: URL): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(module, { workerData: data });
   let stopping = false;
   // Until it answers with its port, a failure is start-up's to throw; after, the service cannot
   // go on without its database, and dying loudly beats answering 503 forever.
