@@ -52,7 +52,10 @@ auth as (
               when tok.expires_at is not null and tok.expires_at <= i.received_at then 'expired'
               else 'ok' end as status
     from items i
-    left join sync_token tok on tok.token_hash = i.token_hash
+    -- One index probe per item, whatever the planner believes of the table's size ("offset 0"
+    -- keeps it from flattening the subquery into a join it may plan as a hash of every token):
+    -- the embedded database has no autovacuum, so its statistics can be arbitrarily stale.
+    left join lateral (select * from sync_token where token_hash = i.token_hash offset 0) tok on true
     left join instance inst on inst.id = tok.instance_id
 ),
 candidates as (
