@@ -152,7 +152,9 @@ export async function startService(options: { config: Config; logger: Logger; ro
     if (role !== 'worker') {
       const nudge = signals;
       const ingest = {
-        ...(await createIngestDependencies(database.orm, config.ingest)),
+        // The embedded database runs one statement at a time: a second batch in flight would only
+        // wait behind the first, and two half batches cost more than one whole.
+        ...(await createIngestDependencies(database.orm, config.ingest, database.kind === 'postgres' ? {} : { maxConcurrentBatches: 1 })),
         staleGraceSeconds: config.events.staleGraceSeconds,
         onSnapshotStored: (instanceId: string) => nudge.snapshotsStored([instanceId]),
       };

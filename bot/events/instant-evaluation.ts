@@ -1,7 +1,7 @@
 /**
  * Evaluation right after ingest, so a recovery or a gateway going down does not wait for the next
  * tick. Ingest marks the instances it just stored; shortly after (debounced, so a burst of
- * snapshots costs one pass), their rules run and stale is re-checked. It works where the web and
+ * snapshots costs one pass), their snapshot rules run and stale is re-checked. It works where the web and
  * the worker share a process (`npm start`); separate worker processes pick the same instances up
  * on their next tick.
  */
@@ -9,6 +9,8 @@ import type { Orm } from '../storage/orm.ts';
 import type { EventChange } from './event-store.ts';
 import { evaluateInstances } from './evaluate-instances.ts';
 import { evaluateStale } from './evaluate-stale.ts';
+
+const NO_INSTANCES: ReadonlySet<string> = new Set();
 
 export class InstantEvaluator {
   readonly #orm: Orm;
@@ -53,7 +55,9 @@ export class InstantEvaluator {
     const now = new Date();
     const em = this.#orm.em.fork();
     const changes = await evaluateStale(em, now, { graceSeconds: this.#staleGraceSeconds }, ids);
-    changes.push(...(await evaluateInstances(em, ids, now)));
+    // Snapshot rules only: the usage rules (cost drift, error spike) judge hours of usage, read
+    // most of what an evaluation reads, and the next tick runs them for every instance that synced.
+    changes.push(...(await evaluateInstances(em, ids, now, { withUsage: NO_INSTANCES })));
     if (changes.length > 0) this.#onChanges(changes);
   }
 }
