@@ -30,6 +30,7 @@ import type { EventChange } from './events/event-store.ts';
 import { instancesJob } from './events/instances-job.ts';
 import { usageSummaryJob } from './events/usage-summary.ts';
 import { InstantEvaluator } from './events/instant-evaluation.ts';
+import { embeddedVacuumJob } from './storage/embedded-vacuum.ts';
 import { staleJob } from './events/stale-job.ts';
 import { everySeconds } from './scheduler/schedules.ts';
 import { ensureConsoleSubscriptions, removeConsoleSubscriptions } from './notifications/console-subscriptions.ts';
@@ -110,6 +111,8 @@ export async function startService(options: { config: Config; logger: Logger; ro
         deliveryJob(database.orm, adapters, config.events.tickSeconds, logger, DEFAULT_DELIVERY, pipeline?.deliveries),
         rotationFollowUpsJob(database.orm, [...adapters.keys()], config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
+        // Postgres servers vacuum themselves; PGlite has no autovacuum (bot/storage/embedded-vacuum.ts).
+        ...(database.kind === 'embedded' ? [embeddedVacuumJob(database.orm, (report) => logger.info(report, 'embedded database vacuumed'))] : []),
       ];
       const tickSchedule = everySeconds(config.events.tickSeconds);
       const ticks = new TickFreshness({ jobs: jobs.filter((job) => job.schedule === tickSchedule).map((job) => job.name), tickSeconds: config.events.tickSeconds });
