@@ -159,7 +159,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
         // wait behind the first, and two half batches cost more than one whole.
         ...(await createIngestDependencies(database.orm, config.ingest, database.kind === 'postgres' ? {} : { maxConcurrentBatches: 1 })),
         staleGraceSeconds: config.events.staleGraceSeconds,
-        onSnapshotStored: (instanceId: string) => nudge.snapshotsStored([instanceId]),
+        onSnapshotWorthEvaluating: (instanceId: string) => nudge.snapshotsStored([instanceId]),
       };
       // Several web processes share the port: a scrape answers for all of them, not one at random.
       const metricsText = cluster.isWorker ? clusterMetricsText(metrics.registry) : undefined;

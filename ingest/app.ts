@@ -29,8 +29,11 @@ export interface AppDependencies {
     requestTimeoutMs: number;
     /** DEEPCLAW_STALE_GRACE, so `nextSyncBefore` agrees with the stale rule. */
     staleGraceSeconds?: number;
-    /** Told about each instance whose snapshot was just committed (immediate evaluation). */
-    onSnapshotStored?: (instanceId: string) => void;
+    /**
+     * Told about each instance whose just-committed snapshot may change its events (a snapshot
+     * rule's input changed, or it is new or stale), for immediate evaluation; the tick takes the rest.
+     */
+    onSnapshotWorthEvaluating?: (instanceId: string) => void;
   };
   /** Injected so tests can move time (token grace, rate-limit refill). */
   clock: () => Date;

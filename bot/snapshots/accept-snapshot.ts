@@ -12,7 +12,7 @@ import { inspectStrings } from './inspect-strings.ts';
 import type { SnapshotStore, TokenOwner, TokenRejection } from './snapshot-store.ts';
 
 export type AcceptOutcome =
-  | { outcome: 'accepted'; replay: boolean; nextSyncBefore: Date; owner: TokenOwner }
+  | { outcome: 'accepted'; replay: boolean; nextSyncBefore: Date; owner: TokenOwner; worthEvaluating: boolean }
   | { outcome: 'token_rejected'; reason: TokenRejection }
   | { outcome: 'secret_detected'; secretKind: string; path: string }
   | { outcome: 'unstorable_text'; path: string };
@@ -49,7 +49,7 @@ export async function acceptSnapshot(deps: AcceptDependencies, incoming: Incomin
   const nextSyncBefore = nextSyncDeadline(receivedAt, snapshot.agent.intervalSeconds, deps.staleGraceSeconds);
   const stored = await deps.store.store({ tokenHash, snapshot, receivedAt, nextSyncBefore });
   if (!stored.stored) return { outcome: 'token_rejected', reason: stored.reason };
-  return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner: stored.owner };
+  return { outcome: 'accepted', replay: stored.replay, nextSyncBefore: stored.nextSyncBefore, owner: stored.owner, worthEvaluating: stored.worthEvaluating };
 }
 
 /**

@@ -12,7 +12,10 @@
  *   higher, or lower with a later sentAt (the agent's counter restarted after a reinstall); the
  *   cron rows are rewritten only when the list's digest changed;
  * - usage buckets merge column-wise by GREATEST: nothing a late or repeated snapshot carries can
- *   lower a figure; a change to an hour older than the previous one is counted as a late write.
+ *   lower a figure; a change to an hour older than the previous one is counted as a late write;
+ * - a stored snapshot is worth evaluating at once (bot/events/instant-evaluation.ts) when it
+ *   changes what a snapshot rule reads — the gateway's health, the security posture, the cron
+ *   list — or its instance is the first of its kind or stale; the tick evaluates every other one.
  *
  * Every CTE sees the database as it was when the statement began; `prior` therefore holds exactly
  * the snapshots stored by earlier requests.
@@ -152,6 +155,21 @@ usage_written as (
   where ${USAGE_COUNTS.map((column) => `excluded.${column} > usage_hourly.${column}`).join(' or ')}
   returning instance_id, hour, updated_at
 ),
+before as (
+  -- What the snapshot rules last saw of each instance this batch writes a state for.
+  select st.instance_id, st.gateway, st.security, st.cron_digest,
+         exists (select 1 from event e where e.instance_id = st.instance_id and e.kind = 'stale' and e.state <> 'resolved') as stale
+    from instance_state st
+   where st.instance_id in (select instance_id from newest)
+),
+worth_evaluating as (
+  select n.idx from newest n left join before b on b.instance_id = n.instance_id
+   where b.instance_id is null or b.stale
+      -- uptime and checkedAt change every time; live, ready and failing are what gateway-down reads
+      or (b.gateway -> 'live', b.gateway -> 'ready', b.gateway -> 'failing') is distinct from (n.gateway -> 'live', n.gateway -> 'ready', n.gateway -> 'failing')
+      or b.security is distinct from n.security
+      or b.cron_digest is distinct from n.cron_digest
+),
 late_usage as (
   -- A change to a settled hour may already be summed (bot/events/usage-summary.ts): counted, so
   -- that summary is not used. A steady agent only changes the recent hours and skips this.
@@ -163,6 +181,7 @@ late_usage as (
 )
 select a.idx, a.status, a.instance_id, a.instance_name, a.workspace_id, a.paused_at is not null as paused,
        a.idx in (select idx from fresh) as stored,
+       a.idx in (select idx from worth_evaluating) as worth_evaluating,
        p.next_sync_before as first_answer
   from auth a
   left join prior p on p.instance_id = a.instance_id and p.snapshot_id = a.snapshot_id
@@ -178,6 +197,8 @@ export interface IngestStatementRow {
   paused: boolean;
   /** This item's snapshot was inserted now (it is the first copy). */
   stored: boolean;
+  /** It changed what a snapshot rule reads, or its instance is new or stale (see the rules above). */
+  worth_evaluating: boolean;
   /** The answer given when an earlier request stored this snapshot; text from the driver. */
   first_answer: string | null;
 }

@@ -36,7 +36,14 @@ export interface SnapshotToStore {
 }
 
 export type StoreOutcome =
-  | { stored: true; replay: boolean; nextSyncBefore: Date; owner: TokenOwner }
+  | {
+      stored: true;
+      replay: boolean;
+      nextSyncBefore: Date;
+      owner: TokenOwner;
+      /** Whether its events may change now (ingest-statement.ts says when); false for a replay. */
+      worthEvaluating: boolean;
+    }
   | { stored: false; reason: TokenRejection };
 
 export interface SnapshotStoreOptions {
@@ -191,10 +198,10 @@ export class SnapshotStore {
       const owner: TokenOwner = { instanceId: row.instance_id!, instanceName: row.instance_name!, workspaceId: row.workspace_id!, paused: row.paused };
       if (row.stored) {
         this.#usageSeen.remember(sentUsage[idx]!);
-        return { stored: true, replay: false, nextSyncBefore: item.nextSyncBefore, owner };
+        return { stored: true, replay: false, nextSyncBefore: item.nextSyncBefore, owner, worthEvaluating: row.worth_evaluating };
       }
       const first = row.first_answer ? new Date(row.first_answer) : storedNow.get(`${row.instance_id}|${item.snapshot.snapshotId}`);
-      return first ? { stored: true, replay: true, nextSyncBefore: first, owner } : { unanswered: true, owner, snapshotId: item.snapshot.snapshotId };
+      return first ? { stored: true, replay: true, nextSyncBefore: first, owner, worthEvaluating: false } : { unanswered: true, owner, snapshotId: item.snapshot.snapshotId };
     });
     return this.#answerConcurrentReplays(outcomes);
   }
@@ -219,7 +226,7 @@ export class SnapshotStore {
       if (!('unanswered' in outcome)) return outcome;
       const first = firstAnswers.get(`${outcome.owner.instanceId}|${outcome.snapshotId.toLowerCase()}`);
       // Pruned in between (retention runs for days, so only in theory): the row is gone, answer now.
-      return { stored: true, replay: true, nextSyncBefore: first ?? new Date(), owner: outcome.owner };
+      return { stored: true, replay: true, nextSyncBefore: first ?? new Date(), owner: outcome.owner, worthEvaluating: false };
     });
   }
 

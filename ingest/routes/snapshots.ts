@@ -82,7 +82,7 @@ export function snapshotRoutes(router: Router<AppState>, deps: Pick<AppDependenc
           ctx.body = body;
           result = accepted.replay ? 'replay' : 'accepted';
           metrics.snapshotsAccepted.inc({ replay: String(accepted.replay) });
-          if (!accepted.replay) ingest.onSnapshotStored?.(accepted.owner.instanceId);
+          if (accepted.worthEvaluating) ingest.onSnapshotWorthEvaluating?.(accepted.owner.instanceId);
           return;
         }
       }

@@ -29,7 +29,7 @@ export const TEST_INGEST_CONFIG: Config['ingest'] = {
 export async function startTestApp(
   db: TestDatabase,
   ingestConfig: Partial<Config['ingest']> = {},
-  hooks: { onSnapshotStored?: (instanceId: string) => void; chatWebhooks?: AppDependencies['chatWebhooks'] } = {},
+  hooks: { onSnapshotWorthEvaluating?: (instanceId: string) => void; chatWebhooks?: AppDependencies['chatWebhooks'] } = {},
 ): Promise<RunningApp> {
   const logs: string[] = [];
   const logger: Logger = createLogger({
