@@ -96,6 +96,15 @@ describeStorage('Discord over the gateway', (db) => {
     expect(shownText(refused.body.data)).toContain('Sorry, only DeepClaw admins can add instances');
     const status = await dispatched(slashCommand(MALLORY, { applicationId: APPLICATION_ID, guildId: GUILD, channelId: CHANNEL }, 'status'));
     expect(shownText(status.body.data)).toContain('Workspace "gateway-team" has no instances yet');
+    // The token privately in the callback; the channel's note as a follow-up once the callback is in.
+    const add = slashCommand(BOB, { applicationId: APPLICATION_ID, guildId: GUILD, channelId: CHANNEL }, 'add', { name: 'vps-gw' });
+    const added = await dispatched(add);
+    expect(added.body.data.flags).toBe(64);
+    expect(shownText(added.body.data)).toMatch(/dcs_[0-9A-Za-z]{49}/);
+    const followUp = discord.callsTo('POST /webhooks/:id/:token').find((call) => call.path === `/webhooks/${APPLICATION_ID}/${add.token}`)!;
+    expect(followUp.at).toBeGreaterThanOrEqual(added.at);
+    expect(shownText(followUp.body)).toContain('Instance vps-gw added by bob');
+    expect(shownText(followUp.body)).not.toMatch(/dcs_/);
 
     await platforms.stop();
     await until(() => discord.gateway.openConnections === 0, 'the gateway is closed');

@@ -75,10 +75,11 @@ export async function startFakeDiscord(options: { applicationId: string }): Prom
     const raw = await readAll(request);
     const url = new URL(request.url ?? '/', 'http://fake');
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
-      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      // Discord's 204s carry no body, and no content type claiming one.
+      response.writeHead(status, status === 204 ? headers : { 'content-type': 'application/json', ...headers });
       response.end(body === undefined ? undefined : JSON.stringify(body));
     };
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const route = path.replace(/\/\d{5,}/g, '/:id').replace(/^(\/(?:webhooks|interactions)\/:id)\/[^/]+/, '$1/:token');
     const body = raw ? JSON.parse(raw) : undefined;
     const call: RestCall = { method: request.method ?? 'GET', path, route, body, authorization: request.headers.authorization, at: Date.now() };
