@@ -57,11 +57,13 @@ export function renderMessage(value: OutboundMessage, now: Date): DiscordMessage
   const message = asMessage(value);
   const title = clip(escapeDiscordMarkdown(message.title), EMBED_LIMITS.title);
   const pairs = message.blocks.flatMap((block) => (block.kind === 'fields' ? block.fields : []));
-  const fields = embedFields(pairs);
+  // 6000 characters in all, shared in order of importance: the title, the facts, the text, the small print.
+  const fields = embedFields(pairs, EMBED_LIMITS.total - title.length - MIN_DESCRIPTION);
+  const fieldsLength = fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
   const notes = message.blocks.flatMap((block) => (block.kind === 'note' ? [block.text] : []));
-  const footer = notes.length > 0 ? clip(notes.join('\n'), EMBED_LIMITS.footer) : undefined;
-  const fixed = title.length + (footer?.length ?? 0) + fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
-  const description = describe(message.blocks, Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - fixed));
+  const footerRoom = Math.min(EMBED_LIMITS.footer, EMBED_LIMITS.total - title.length - fieldsLength - MIN_DESCRIPTION);
+  const footer = notes.length > 0 && footerRoom > 1 ? clip(notes.join('\n'), footerRoom) : undefined;
+  const description = describe(message.blocks, Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - title.length - fieldsLength - (footer?.length ?? 0)));
   const embed: APIEmbed = {
     title,
     color: SEVERITY_COLOURS[message.severity],
@@ -93,15 +95,34 @@ function buttons(actions: MessageAction[]): APIActionRowComponent<APIButtonCompo
   ];
 }
 
-/** Label/value pairs as inline fields; past 25, the last says how many more there were. */
-function embedFields(pairs: { label: string; value: string }[]): NonNullable<APIEmbed['fields']> {
-  const shown = pairs.length > EMBED_LIMITS.fields ? pairs.slice(0, EMBED_LIMITS.fields - 1) : pairs;
-  const fields = shown.map((pair) => ({
-    name: clip(pair.label || '\u200b', EMBED_LIMITS.fieldName),
-    value: clip(escapeDiscordMarkdown(pair.value) || '\u200b', EMBED_LIMITS.fieldValue),
-    inline: true,
-  }));
-  if (shown.length < pairs.length) fields.push({ name: '\u200b', value: `…and ${pairs.length - shown.length} more fields`, inline: false });
+/** What the description keeps at least, whatever the fields take. */
+const MIN_DESCRIPTION = 1000;
+/** Room kept for the "…and N more fields" field. */
+const MORE_FIELDS_ROOM = 30;
+
+/**
+ * Label/value pairs as inline fields, within 25 fields and `budget` characters; when they do not
+ * all fit, the last field says how many more there were.
+ */
+function embedFields(pairs: { label: string; value: string }[], budget: number): NonNullable<APIEmbed['fields']> {
+  const fields: NonNullable<APIEmbed['fields']> = [];
+  let used = 0;
+  for (const [index, pair] of pairs.entries()) {
+    const field = {
+      name: clip(pair.label || '\u200b', EMBED_LIMITS.fieldName),
+      value: clip(escapeDiscordMarkdown(pair.value) || '\u200b', EMBED_LIMITS.fieldValue),
+      inline: true,
+    };
+    const isLast = index === pairs.length - 1;
+    const room = isLast ? budget : budget - MORE_FIELDS_ROOM;
+    const slots = isLast ? EMBED_LIMITS.fields : EMBED_LIMITS.fields - 1;
+    if (fields.length >= slots || used + field.name.length + field.value.length > room) {
+      fields.push({ name: '\u200b', value: `…and ${pairs.length - index} more fields`, inline: false });
+      break;
+    }
+    fields.push(field);
+    used += field.name.length + field.value.length;
+  }
   return fields;
 }
 
