@@ -10,6 +10,7 @@ import { Routes, type APIApplicationCommand } from 'discord-api-types/v10';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../../bot/cli/run-cli.ts';
 import { ConfigError, loadConfig } from '../../bot/config.ts';
+import { inviteUrl } from './bot-permissions.ts';
 import { discordRest } from './discord-rest.ts';
 import { commandDefinitions } from './slash-command.ts';
 
@@ -80,5 +81,6 @@ export async function runDiscordCli(args: string[], io: CliIo): Promise<number> 
   for (const command of registration.commands) {
     io.stdout.write(`/${command.name} ${command.changed ? 'registered' : 'already registered, unchanged'} ${where}\n`);
   }
+  io.stdout.write(`Invite the bot to a server with: ${inviteUrl(config.discord.applicationId)}\n`);
   return 0;
 }
