@@ -430,6 +430,40 @@ describeStorage('Discord end to end', (db) => {
     expect(status.messages[0]!.text).toContain('Missing Access (50001)');
   });
 
+  it('works in a DM with the bot once that DM is linked: the token privately, alerts there too', async () => {
+    const dm = { channelId: '720000000000000001' };
+    const unlinked = await command(MALLORY, dm, 'status');
+    expect(unlinked.messages).toEqual([expect.objectContaining({ private: true, text: expect.stringContaining('is not linked to DeepClaw yet') })]);
+    expect((await command(MALLORY, dm, 'help')).messages[0]!.text).toContain('DeepClaw commands');
+
+    await cli(['workspace', 'create', 'dm-team'], { env: { DATABASE_URL: db().url } });
+    const { code } = (await cli(['link-code', '--workspace', 'dm-team', '--json'], { env: { DATABASE_URL: db().url } })).json<{ code: string }>();
+    // In a DM the person is the only member, so its admin: the code a DeepClaw admin handed them is the grant.
+    const linked = await command(MALLORY, dm, 'link', { code });
+    expect(linked.messages[0]!.text).toContain('Linked to DeepClaw workspace "dm-team" by mallory');
+    expect(await sql(`select external_id from chat_link where platform = 'discord' and external_id like 'dm:%'`)).toEqual([{ external_id: `dm:${MALLORY.id}` }]);
+    const added = await command(MALLORY, dm, 'add', { name: 'vps-dm' });
+    expect(added.messages[0]).toMatchObject({ private: true, text: expect.stringMatching(TOKEN) });
+    const rotated = await command(MALLORY, dm, 'rotate-token', { instance: 'vps-dm' });
+    expect(rotated.messages[0]).toMatchObject({ private: true, text: expect.stringMatching(TOKEN) });
+    expect(await sql(`select channel_id from subscription where platform = 'discord' and channel_id = ?`, [dm.channelId])).toEqual([{ channel_id: dm.channelId }]);
+    // The same person in a server is only what the server says they are.
+    const where = await linkedGuild();
+    expect((await command(MALLORY, where, 'add', { name: 'vps-not-here' })).messages[0]!.text).toContain('Sorry, only DeepClaw admins can add instances');
+  });
+
+  it('posts the resolve as a new message when someone deleted the alert', async () => {
+    const alert = await postedStaleAlert('vps-deleted');
+    discord.messages.delete(alert.posted.id);
+    const backAt = new Date(alert.start.getTime() + 25 * 60_000);
+    expect(await push(alert.token, backAt)).toBe(202);
+    await evaluateStale(db().database.orm.em.fork(), backAt, {});
+    expect(await deliverDue(await pool(), adapters(), backAt)).toMatchObject({ sent: 1, failed: 0 });
+    const resolved = [...discord.messages.values()].filter((m) => m.channel_id === alert.channelId && displayed(m.body.embeds?.[0]?.title ?? '').includes('vps-deleted: stopped syncing — resolved'));
+    expect(resolved).toHaveLength(1);
+    expect(await sql(`select disabled_at from subscription where platform = 'discord' and channel_id = ?`, [alert.channelId])).toEqual([{ disabled_at: null }]);
+  });
+
   it('shows names with markdown and mentions as typed, pinging nobody', async () => {
     const where = await linkedGuild();
     const name = 'db__primary__1';
