@@ -26,7 +26,7 @@ import {
 import type { AlertActionRequest, CommandRequest, Place, Requester } from '../../bot/commands/command-request.ts';
 import type { Logger } from '../../bot/logger.ts';
 import { holdsSecret, message, text, type Reply } from '../../bot/messages/message.ts';
-import { customIdToAction, renderMessage } from './render.ts';
+import { ALLOW_NO_MENTIONS, customIdToAction, renderMessage } from './render.ts';
 import { COMMAND_NAME, focusedOption, isInstanceOption, subcommandOf, toCommandText } from './slash-command.ts';
 
 /** Discord gives up after 3 s; defer before, leaving time for the round trip. */
@@ -138,7 +138,7 @@ export function interactionHandler(deps: InteractionHandlerDependencies): Intera
         }
         case InteractionType.ApplicationCommand: {
           if (interaction.data.name !== COMMAND_NAME || !('options' in interaction.data)) {
-            return respond({ type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'Unknown command.', flags: MessageFlags.Ephemeral } });
+            return respond({ type: InteractionResponseType.ChannelMessageWithSource, data: privateNote('Unknown command.') });
           }
           const options = interaction.data.options;
           const request: CommandRequest = { text: toCommandText(options), requester: requesterOf(interaction), place: placeOf(interaction) };
@@ -147,17 +147,22 @@ export function interactionHandler(deps: InteractionHandlerDependencies): Intera
         case InteractionType.MessageComponent: {
           const button = customIdToAction(interaction.data.custom_id);
           if (!button) {
-            return respond({ type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'This button is not DeepClaw’s.', flags: MessageFlags.Ephemeral } });
+            return respond({ type: InteractionResponseType.ChannelMessageWithSource, data: privateNote('This button is not DeepClaw’s.') });
           }
           const place = { ...placeOf(interaction), threadRef: { channel: interaction.message.channel_id, message: interaction.message.id } };
           const request: AlertActionRequest = { action: button.action, eventId: button.eventId, requester: requesterOf(interaction), place };
           return answer(interaction.token, respond, deps.commands.runAction(request), false);
         }
         default:
-          return respond({ type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'DeepClaw does not handle this kind of interaction.', flags: MessageFlags.Ephemeral } });
+          return respond({ type: InteractionResponseType.ChannelMessageWithSource, data: privateNote('DeepClaw does not handle this kind of interaction.') });
       }
     },
   };
+}
+
+/** A one-line answer of ours for the requester alone. */
+function privateNote(content: string): APIInteractionResponseCallbackData {
+  return { content, flags: MessageFlags.Ephemeral, allowed_mentions: ALLOW_NO_MENTIONS };
 }
 
 /** Manage Server or Administrator in `member.permissions`: the member's permissions in this channel, computed by Discord. */
