@@ -4,6 +4,7 @@
  * or through the gateway (DISCORD_TRANSPORT=gateway, the leader worker only); both feed one
  * handler. Outbound, the outbox posts through the REST adapter.
  */
+import { Routes, type APIUser } from 'discord-api-types/v10';
 import { replayGuard } from '../../bot/chat/inbound-replay-guard.ts';
 import { instanceSuggestions } from '../../bot/commands/instance-suggestions.ts';
 import type { ChatPlatformRegistration } from '../chat-platform.ts';
@@ -20,6 +21,12 @@ export const discordPlatform: ChatPlatformRegistration = {
     const discord = config.discord;
     if (!discord) return undefined;
     const rest = discordRest({ apiUrl: discord.apiUrl, botToken: discord.botToken });
+    // A wrong token is reported at start-up, not at the first alert; not awaited, so Discord being
+    // unreachable never holds up the service starting.
+    void rest.get(Routes.user('@me')).then(
+      (user) => logger.info({ botUserId: (user as APIUser).id }, 'Discord accepted the bot token'),
+      (error: unknown) => logger.error({ err: error }, 'Discord GET /users/@me failed: check DISCORD_BOT_TOKEN (alerts cannot be posted until it works)'),
+    );
     const handler = interactionHandler({
       applicationId: discord.applicationId,
       rest,

@@ -142,6 +142,9 @@ describeStorage('Discord end to end', (db) => {
   it('answers a signed PING with PONG, as the developer portal checks when the endpoint is saved', async () => {
     const answer = await send({ id: '1', application_id: APPLICATION_ID, type: 1, token: 'ping-token', version: 1 });
     expect(answer).toMatchObject({ status: 200, json: { type: 1 } });
+    // Start-up asked Discord who the bot is, so a wrong token would have been logged at once.
+    expect(discord.callsTo('GET /users/@me')[0]!.authorization).toBe(`Bot ${BOT_TOKEN}`);
+    expect(logs.join('')).toContain('Discord accepted the bot token');
   });
 
   it('refuses forged, missing, stale (6 minutes) and replayed signatures with 401, and does nothing', async () => {

@@ -95,6 +95,7 @@ export async function startFakeDiscord(options: { applicationId: string }): Prom
     if (key === 'GET /gateway/bot') {
       return send(200, { url: wsUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     }
+    if (key === 'GET /users/@me') return send(200, { id: FAKE_BOT_USER_ID, username: 'deepclaw', discriminator: '0', avatar: null, global_name: null, bot: true });
     if (key === 'POST /channels/:id/messages') {
       const id = nextSnowflake();
       fake.messages.set(id, { id, channel_id: segments[1]!, body, edits: 0 });
