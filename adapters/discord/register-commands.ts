@@ -69,6 +69,10 @@ export async function runDiscordCli(args: string[], io: CliIo): Promise<number> 
     registration = await registerCommands(rest, config.discord.applicationId, values.guild);
   } catch (error) {
     const status = (error as { status?: number }).status;
+    if (status === undefined) {
+      io.stderr.write(`deepclaw: could not reach Discord at ${config.discord.apiUrl}: ${(error as Error).message} (check DISCORD_API_URL and the network)\n`);
+      return 1;
+    }
     const hint = status === 401 ? ' (check DISCORD_BOT_TOKEN)' : status === 403 || status === 404 ? ' (check DISCORD_APPLICATION_ID, and that the bot is in that server)' : '';
     io.stderr.write(`deepclaw: Discord refused the command registration: ${(error as Error).message}${hint}\n`);
     return 1;
