@@ -49,6 +49,14 @@ describe('deepclaw discord register', () => {
     expect(option('cost', 'days')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 90 });
     expect(option('help', 'subcommand').choices).toHaveLength(Object.keys(SUBCOMMANDS).length);
     for (const subcommand of deepclaw.options) expect(subcommand.description.length).toBeLessThanOrEqual(100);
+    // Discord refuses a command whose names, descriptions and choice values add up to more than 8000 characters.
+    const characters = (value: any): number =>
+      Array.isArray(value)
+        ? value.reduce((n: number, item) => n + characters(item), 0)
+        : value && typeof value === 'object'
+          ? Object.entries(value).reduce((n: number, [key, item]) => n + (['name', 'description', 'value'].includes(key) && typeof item === 'string' ? item.length : characters(item)), 0)
+          : 0;
+    expect(characters(deepclaw)).toBeLessThanOrEqual(8000);
   });
 
   it('changes nothing when run again', async () => {
