@@ -18,6 +18,7 @@ import { cli } from '../support/cli.ts';
 import { describeStorage, TEST_DATABASE_CONFIG } from '../support/databases.ts';
 import { MANAGE_SERVER, ORDINARY_MEMBER, shownText, slashCommand } from '../support/discord-interactions.ts';
 import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+import { until } from '../support/until.ts';
 
 const APPLICATION_ID = '1100000000000000042';
 const BOT_TOKEN = 'MTEwMDAwMDAwMDAwMDAwMDA0Mg.Gabcde.test-bot-token-not-real';
@@ -25,14 +26,6 @@ const GUILD = '700000000000000555';
 const CHANNEL = '710000000000000555';
 const BOB = { id: '800000000000000001', name: 'bob', permissions: MANAGE_SERVER };
 const MALLORY = { id: '800000000000000002', name: 'mallory', permissions: ORDINARY_MEMBER };
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describeStorage('Discord over the gateway', (db) => {
   let discord: FakeDiscord;

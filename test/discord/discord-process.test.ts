@@ -10,19 +10,12 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGE_SERVER, slashCommand, testKeyPair } from '../support/discord-interactions.ts';
 import { startFakeDiscord, type FakeDiscord } from '../support/fake-discord.ts';
+import { until } from '../support/until.ts';
 import { startService } from '../support/processes.ts';
 
 const APPLICATION_ID = '1100000000000000077';
 const BOT_TOKEN = 'MTEwMDAwMDAwMDAwMDAwMDA3Nw.Gproc.process-bot-token-not-real';
 const PAT = { id: '800000000000000077', name: 'pat', permissions: MANAGE_SERVER };
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('the service with Discord configured', () => {
   let discord: FakeDiscord;
