@@ -27,13 +27,17 @@ export function toDeliveryError(error: unknown, call: string): DeliveryError {
   if (error instanceof DiscordAPIError) {
     const known = typeof error.code === 'number' ? PERMANENT.get(error.code) : undefined;
     if (known) return new DeliveryError('permanent', `${call}: Discord said ${known} (${error.code})`);
-    if (error.status === 401) return new DeliveryError('transient', `${call}: Discord refused the bot token (401); check DISCORD_BOT_TOKEN`);
+    if (error.status === 401) return new DeliveryError('transient', `${call}: Discord refused the bot token (401); set a working DISCORD_BOT_TOKEN and restart`);
     if (error.status >= 500) return new DeliveryError('transient', `${call}: Discord answered HTTP ${error.status}`);
     // Other 4xx (a malformed message, say) cannot be the channel's fault: retried until the
     // attempts run out, never disabling a channel that works.
     return new DeliveryError('transient', `${call}: Discord said ${error.message} (${error.code}, HTTP ${error.status})`);
   }
   if (error instanceof HTTPError) return new DeliveryError('transient', `${call}: Discord answered HTTP ${error.status}`);
+  // After a 401 the REST client forgets the token (it cannot become valid again), and says so on every later call.
+  if (error instanceof Error && error.message.startsWith('Expected token to be set')) {
+    return new DeliveryError('transient', `${call}: Discord refused the bot token earlier (401); set a working DISCORD_BOT_TOKEN and restart`);
+  }
   return new DeliveryError('transient', `${call}: Discord could not be reached (${(error as Error).message ?? String(error)})`);
 }
 
