@@ -66,6 +66,43 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads Discord over HTTP interactions or the gateway', () => {
+    const http = loadConfig(
+      { DISCORD_BOT_TOKEN: 'MTIz.abc-def.ghi_jkl', DISCORD_APPLICATION_ID: '112233445566778899', DISCORD_PUBLIC_KEY: 'AB'.repeat(32) },
+      '/srv',
+    );
+    expect(http.discord).toEqual({
+      applicationId: '112233445566778899',
+      publicKey: 'ab'.repeat(32),
+      botToken: 'MTIz.abc-def.ghi_jkl',
+      apiUrl: 'https://discord.com/api',
+      transport: 'http',
+    });
+    const gateway = loadConfig(
+      { DISCORD_BOT_TOKEN: 'MTIz.abc-def.ghi_jkl', DISCORD_APPLICATION_ID: '112233445566778899', DISCORD_TRANSPORT: 'gateway', DISCORD_API_URL: 'http://127.0.0.1:9/api/' },
+      '/srv',
+    );
+    expect(gateway.discord).toMatchObject({ transport: 'gateway', publicKey: undefined, apiUrl: 'http://127.0.0.1:9/api' });
+  });
+
+  it('refuses incomplete or mistyped Discord settings with one line each, never echoing the bot token', () => {
+    expect(problemsOf({ DISCORD_BOT_TOKEN: 'MTIz.abc-def.ghi_jkl' })).toEqual([
+      'DISCORD_APPLICATION_ID: needed with DISCORD_BOT_TOKEN (replies and command registration name the application)',
+      'DISCORD_PUBLIC_KEY: needed for DISCORD_TRANSPORT=http, to verify interactions (or set DISCORD_TRANSPORT=gateway)',
+    ]);
+    expect(problemsOf({ DISCORD_APPLICATION_ID: '112233445566778899', DISCORD_TRANSPORT: 'gateway' })).toEqual([
+      'DISCORD_BOT_TOKEN: needed with the other DISCORD_ variables (the bot posts alerts with it)',
+    ]);
+    const problems = problemsOf({ DISCORD_BOT_TOKEN: 'not-a-bot-token-secret', DISCORD_APPLICATION_ID: 'deepclaw', DISCORD_PUBLIC_KEY: 'xyz', DISCORD_TRANSPORT: 'websocket' });
+    expect(problems).toEqual([
+      'DISCORD_APPLICATION_ID: expected the application id, 17 to 20 digits (General Information in the Discord developer portal) (got "deepclaw")',
+      'DISCORD_PUBLIC_KEY: expected the public key, 64 hex characters (General Information in the Discord developer portal) (got "xyz")',
+      'DISCORD_BOT_TOKEN: expected the bot token, three dot-separated parts (Bot > Reset Token in the Discord developer portal)',
+      'DISCORD_TRANSPORT: expected one of http, gateway (got "websocket")',
+    ]);
+    expect(problems.join('\n')).not.toContain('not-a-bot-token-secret');
+  });
+
   it('reads every variable', () => {
     const config = loadConfig(
       {

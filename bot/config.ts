@@ -12,6 +12,7 @@ import { DurationError, toSeconds } from './duration.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const CONSOLE_ALERTS = ['stdout', 'stderr', 'off'] as const;
+const DISCORD_TRANSPORTS = ['http', 'gateway'] as const;
 
 const integer = (min: number, max: number, fallback: number) =>
   z
@@ -122,13 +123,23 @@ const environmentSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().trim().regex(/^\S{16,}$/, 'expected the signing secret from the Slack app\'s Basic Information page').optional(),
   SLACK_APP_TOKEN: z.string().trim().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)').optional(),
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
+  DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d{17,20}$/, 'expected the application id, 17 to 20 digits (General Information in the Discord developer portal)').optional(),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, 'expected the public key, 64 hex characters (General Information in the Discord developer portal)')
+    .transform((value) => value.toLowerCase())
+    .optional(),
+  DISCORD_BOT_TOKEN: z.string().trim().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'expected the bot token, three dot-separated parts (Bot > Reset Token in the Discord developer portal)').optional(),
+  DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
+  DISCORD_TRANSPORT: z.enum(DISCORD_TRANSPORTS, { error: `expected one of ${DISCORD_TRANSPORTS.join(', ')}` }).default('http'),
 });
 
 /** Every variable {@link loadConfig} reads; .env.example must list each (bot/config.test.ts). */
 export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
 
 /** Never echoed in a configuration error: they are credentials (or may carry one). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_BOT_TOKEN']);
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type ConsoleAlerts = (typeof CONSOLE_ALERTS)[number];
@@ -186,6 +197,19 @@ export interface Config {
   chatAdmins: ReadonlySet<string>;
   /** Set when SLACK_BOT_TOKEN is: Socket Mode when appToken is set, else HTTP events at /slack/events. */
   slack?: SlackConfig;
+  /** Set when DISCORD_BOT_TOKEN is: HTTP interactions at /discord/interactions, or the gateway. */
+  discord?: DiscordConfig;
+}
+
+export interface DiscordConfig {
+  applicationId: string;
+  /** Verifies HTTP interactions (Ed25519, lower-case hex); needed for the HTTP transport only. */
+  publicKey?: string;
+  botToken: string;
+  /** REST base without the version and without a trailing `/` (default https://discord.com/api). */
+  apiUrl: string;
+  /** `http`: Discord POSTs interactions to us; `gateway`: the leader worker holds a gateway connection. */
+  transport: (typeof DISCORD_TRANSPORTS)[number];
 }
 
 export interface SlackConfig {
@@ -237,6 +261,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       : []),
   ];
   if (slackProblems.length > 0) throw new ConfigError(slackProblems);
+  const discordSet = Boolean(e.DISCORD_BOT_TOKEN || e.DISCORD_APPLICATION_ID || e.DISCORD_PUBLIC_KEY);
+  const discordProblems = discordSet
+    ? [
+        ...(!e.DISCORD_BOT_TOKEN ? ['DISCORD_BOT_TOKEN: needed with the other DISCORD_ variables (the bot posts alerts with it)'] : []),
+        ...(!e.DISCORD_APPLICATION_ID ? ['DISCORD_APPLICATION_ID: needed with DISCORD_BOT_TOKEN (replies and command registration name the application)'] : []),
+        ...(e.DISCORD_TRANSPORT === 'http' && !e.DISCORD_PUBLIC_KEY
+          ? ['DISCORD_PUBLIC_KEY: needed for DISCORD_TRANSPORT=http, to verify interactions (or set DISCORD_TRANSPORT=gateway)']
+          : []),
+      ]
+    : [];
+  if (discordProblems.length > 0) throw new ConfigError(discordProblems);
   return {
     http: { port: e.PORT, host: e.HOST },
     database: {
@@ -271,6 +306,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
           apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
         }
       : undefined,
+    discord:
+      e.DISCORD_BOT_TOKEN && e.DISCORD_APPLICATION_ID
+        ? {
+            applicationId: e.DISCORD_APPLICATION_ID,
+            publicKey: e.DISCORD_PUBLIC_KEY,
+            botToken: e.DISCORD_BOT_TOKEN,
+            apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+            transport: e.DISCORD_TRANSPORT,
+          }
+        : undefined,
   };
 }
 

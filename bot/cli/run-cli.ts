@@ -18,6 +18,7 @@ import { DatabaseUnavailableError, openDatabase, type Database } from '../storag
 import { COMMANDS, type CommandContext, type CommandOptions } from './commands.ts';
 import type { Output } from './output.ts';
 import { USAGE } from './usage.ts';
+import { runDiscordCli } from '../../adapters/discord/register-commands.ts';
 
 export interface CliIo {
   stdout: Output;
@@ -48,6 +49,8 @@ class UsageError extends Error {
 export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // Talks to Discord, not the database: its own options and its own module.
+  if (argv[0] === 'discord') return runDiscordCli(argv.slice(1), io);
   let parsed: { command: string; positionals: string[]; options: CommandOptions };
   try {
     parsed = parseCommandLine(argv);

@@ -35,6 +35,7 @@ Chat
   link-code                               print a one-time code (15 minutes) for /deepclaw link <code>
   subscription list                       channels receiving alerts: kinds, mute, disabled (why, since when)
   subscription enable <platform:channel>  send alerts again to a channel delivery disabled, e.g. slack:C0123
+  discord register [--guild <id>]         put /deepclaw into Discord (all servers, or one at once); safe to repeat
 
 Records and upkeep
   audit [--limit 20]                      recent audit log, newest first

@@ -50,7 +50,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     service = await startService({ config, logger: createLogger({ level: config.logLevel }), role: 'all' });
     const url = `http://${config.http.host}:${service.port}`;
     const tokens = await enrolFleet(service, story);
-    const linkCode = config.slack ? (await createLinkCode(service.database.orm.em.fork(), { workspace: await findWorkspace(service.database.orm.em.fork()), actor: DEMO_ACTOR })).code : undefined;
+    const linkCode = config.slack || config.discord ? (await createLinkCode(service.database.orm.em.fork(), { workspace: await findWorkspace(service.database.orm.em.fork()), actor: DEMO_ACTOR })).code : undefined;
     write(introduction(story, { url, dataDir, throwaway: options.dataDir === undefined, linkCode }));
 
     const startedAt = new Date();
@@ -139,7 +139,7 @@ function introduction(story: DemoStory, where: { url: string; dataDir: string; t
     `  ${`in ~${story.endsAt} s`.padEnd(11)} a summary of what opened and resolved`,
     '',
     'Alerts appear below as they open and resolve. Type /deepclaw status, /deepclaw status demo-gpu-3 or /deepclaw cost here while it plays.',
-    ...(where.linkCode ? [`Slack is configured: type /deepclaw link ${where.linkCode} in a channel to get the demo's alerts there too.`] : []),
+    ...(where.linkCode ? [`A chat platform is configured: type /deepclaw link ${where.linkCode} in a channel to get the demo's alerts there too.`] : []),
     '',
   ].join('\n');
 }
