@@ -12,6 +12,7 @@ import { DurationError, toSeconds } from './duration.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const CONSOLE_ALERTS = ['stdout', 'stderr', 'off'] as const;
+const TELEGRAM_TRANSPORTS = ['webhook', 'polling'] as const;
 
 const integer = (min: number, max: number, fallback: number) =>
   z
@@ -122,13 +123,21 @@ const environmentSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().trim().regex(/^\S{16,}$/, 'expected the signing secret from the Slack app\'s Basic Information page').optional(),
   SLACK_APP_TOKEN: z.string().trim().startsWith('xapp-', 'expected an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)').optional(),
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
+  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d{1,20}:[A-Za-z0-9_-]{30,100}$/, 'expected the token BotFather gave, like 123456789:AAH… (BotFather > /mybots > API Token)').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16 to 256 letters, digits, _ or - (Telegram\'s rule; `deepclaw telegram set-webhook` generates one)')
+    .optional(),
+  TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  TELEGRAM_TRANSPORT: z.enum(TELEGRAM_TRANSPORTS, { error: `expected one of ${TELEGRAM_TRANSPORTS.join(', ')}` }).default('webhook'),
 });
 
 /** Every variable {@link loadConfig} reads; .env.example must list each (bot/config.test.ts). */
 export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
 
 /** Never echoed in a configuration error: they are credentials (or may carry one). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type ConsoleAlerts = (typeof CONSOLE_ALERTS)[number];
@@ -186,6 +195,18 @@ export interface Config {
   chatAdmins: ReadonlySet<string>;
   /** Set when SLACK_BOT_TOKEN is: Socket Mode when appToken is set, else HTTP events at /slack/events. */
   slack?: SlackConfig;
+  /** Set when TELEGRAM_BOT_TOKEN is: the webhook at /telegram/webhook, or long polling on the leader worker. */
+  telegram?: TelegramConfig;
+}
+
+export interface TelegramConfig {
+  /** Part of every Bot API URL: never log it (adapters/telegram/redact-token.ts). */
+  botToken: string;
+  /** Checked against X-Telegram-Bot-Api-Secret-Token; needed for the webhook, unused when polling. */
+  webhookSecret?: string;
+  /** Bot API base URL without a trailing `/` (default https://api.telegram.org; tests use a fake). */
+  apiRoot: string;
+  transport: (typeof TELEGRAM_TRANSPORTS)[number];
 }
 
 export interface SlackConfig {
@@ -237,6 +258,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       : []),
   ];
   if (slackProblems.length > 0) throw new ConfigError(slackProblems);
+  if (!e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(['TELEGRAM_BOT_TOKEN: needed with TELEGRAM_WEBHOOK_SECRET (the bot answers and posts with it; BotFather gives it)']);
+  }
   return {
     http: { port: e.PORT, host: e.HOST },
     database: {
@@ -270,6 +294,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
           appToken: e.SLACK_APP_TOKEN,
           apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
         }
+      : undefined,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { botToken: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''), transport: e.TELEGRAM_TRANSPORT }
       : undefined,
   };
 }
