@@ -19,9 +19,10 @@ import { repliesToTerminalText } from './console/terminal-message.ts';
 import type { Middleware } from 'koa';
 import type { ChatPlatformRegistration, PlatformIntegration } from './chat-platform.ts';
 import { slackPlatform } from './slack/slack-platform.ts';
+import { telegramPlatform } from './telegram/telegram-platform.ts';
 
 /** Every platform DeepClaw can talk through; each is on only when its configuration is present. */
-const PLATFORMS: readonly ChatPlatformRegistration[] = [slackPlatform];
+const PLATFORMS: readonly ChatPlatformRegistration[] = [slackPlatform, telegramPlatform];
 
 export interface ChatPlatforms {
   /** Outbound adapters by platform (the console's is added by the caller). */
