@@ -8,8 +8,8 @@ import { moveChat } from '../../bot/links/chat-moves.ts';
 import { holdLeadership } from '../../bot/scheduler/leadership.ts';
 import type { ChatPlatformRegistration } from '../chat-platform.ts';
 import { createTelegramIntegration } from './telegram-app.ts';
+import { WEBHOOK_PATH } from './webhook.ts';
 
-export const WEBHOOK_PATH = '/telegram/webhook';
 /** Telegram keeps an undelivered update for 24 hours: a resend within that is recognised. */
 const UPDATE_MEMORY_SECONDS = 24 * 3600;
 

@@ -11,6 +11,8 @@ import type { IncomingMessage } from 'node:http';
 import { webhookCallback, type Bot } from 'grammy';
 import type { Middleware } from 'koa';
 
+/** Where Koa mounts the webhook, and what `telegram set-webhook` registers. */
+export const WEBHOOK_PATH = '/telegram/webhook';
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 /** An update is a message or a click; Telegram's own limit for a message is 4,096 characters. */
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -141,15 +141,15 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    ...fake,
+  // The same object the server writes to (webhook, pendingUpdates are reassigned), not a copy.
+  return Object.assign(fake, {
     apiRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
-      new Promise((resolve) => {
+      new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
-  } as FakeTelegram;
+  });
 }
 
 function readAll(request: IncomingMessage): Promise<string> {
