@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export const FAKE_BOT = { id: 7_000_000_001, is_bot: true as const, first_name: 'DeepClaw', username: 'deepclaw_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false };
+export const FAKE_BOT = { id: 7_000_000_001, is_bot: true as const, first_name: 'DeepClaw', username: 'deepclaw_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
 /** Telegram's account that anonymous group admins post as. */
 export const GROUP_ANONYMOUS_BOT = { id: 1_087_968_824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
 
