@@ -198,10 +198,15 @@ describeStorage('Telegram end to end', (db) => {
     const chat = await linkedChat();
     const token = await addInstance(chat, 'vps-every');
     expect(await push(token, new Date())).toBe(202);
+    const [event] = await sql<{ id: string }>(
+      `insert into event (id, instance_id, kind, key, state, summary, details, opened_at)
+       select gen_random_uuid(), id, 'cron-failed', 'nightly', 'open', 'nightly failed', '{}', now() from instance where name = 'vps-every' returning id`,
+    );
     const answers: Record<string, string> = {};
-    for (const typed of ['status', 'status vps-every', 'instances', 'cost', 'cost vps-every 3', 'mute vps-every 1h', 'unmute vps-every', 'subscribe stale cron-failed', 'unsubscribe', 'subscribe', 'rotate-token vps-every --grace 15m', 'revoke vps-every', 'help']) {
+    for (const typed of [`ack ${event!.id.slice(0, 8)}`, 'status', 'status vps-every', 'instances', 'cost', 'cost vps-every 3', 'mute vps-every 1h', 'unmute vps-every', 'subscribe stale cron-failed', 'unsubscribe', 'subscribe', 'rotate-token vps-every --grace 15m', 'revoke vps-every', 'help']) {
       answers[typed] = textsOf((await command(BOB, chat, `/deepclaw ${typed}`)).inChat).join('\n');
     }
+    expect(answers[`ack ${event!.id.slice(0, 8)}`]).toContain('Bob acknowledged vps-every');
     expect(answers['status']).toContain('vps-every');
     expect(answers['status vps-every']).toContain('vps-every');
     expect(answers['instances']).toContain('vps-every');
