@@ -64,10 +64,11 @@ export async function answerCommand(deps: CommandHandlerDependencies, command: T
         threadRef: { chat: chat.id, message: command.message_id, ...(here.threadId !== undefined ? { thread: here.threadId } : {}) },
       },
     };
+    const isPrivateChat = chat.type === 'private';
     const parsed = parseCommand(args);
-    const private_ = chat.type === 'private';
-    const needsDm = parsed.ok && !private_ && SUBCOMMANDS[parsed.command.name].repliesWithSecret === true && isAllowed(SUBCOMMANDS[parsed.command.name].permission, requester, deps.chatAdmins);
-    if (needsDm && parsed.ok) {
+    const spec = parsed.ok ? SUBCOMMANDS[parsed.command.name] : undefined;
+    // Checked only for someone the core would let run it: a member who may not gets the core's refusal.
+    if (parsed.ok && spec?.repliesWithSecret && !isPrivateChat && isAllowed(spec.permission, requester, deps.chatAdmins)) {
       const what = parsed.command.name === 'add' ? 'add an instance' : 'rotate a token';
       if (sender.kind !== 'person') {
         await answer(anonymousAdminRefusal(what, deps.botUsername()));
@@ -81,7 +82,7 @@ export async function answerCommand(deps: CommandHandlerDependencies, command: T
     const replies = await deps.run(request);
     for (const reply of replies) {
       const secret = holdsSecret(reply.message);
-      if (!secret || private_) {
+      if (!secret || isPrivateChat) {
         await answer(reply.message);
         continue;
       }
