@@ -115,14 +115,14 @@ describeStorage('Telegram end to end', (db) => {
     return { id, type: 'supergroup', title: `Ops <${chats}> & co`, ...(options.forum ? { is_forum: true as const } : {}) };
   }
 
-  /** A fresh workspace linked to a fresh chat by Bob (its admin). */
-  async function linkedChat(chat: TelegramChat = newSupergroup(), threadId?: number): Promise<TelegramChat> {
+  /** A fresh workspace linked to a fresh chat by Bob (its admin), or by `by` (in their private chat). */
+  async function linkedChat(chat: TelegramChat = newSupergroup(), threadId?: number, by: TelegramPerson = BOB): Promise<TelegramChat> {
     const workspace = `tg-team-${++chats}`;
     await cli(['workspace', 'create', workspace], { env: { DATABASE_URL: db().url } });
     const { code } = (await cli(['link-code', '--workspace', workspace, '--json'], { env: { DATABASE_URL: db().url } })).json<{ code: string }>();
     now = new Date();
-    const linked = await command(BOB, chat, `/deepclaw link ${code}`, threadId);
-    expect(textsOf(linked.inChat).join('\n')).toContain(`Linked to DeepClaw workspace "${workspace}" by Bob`);
+    const linked = await command(by, chat, `/deepclaw link ${code}`, threadId);
+    expect(textsOf(linked.inChat).join('\n')).toContain(`Linked to DeepClaw workspace "${workspace}" by ${by.first_name}`);
     return chat;
   }
 
@@ -296,6 +296,14 @@ describeStorage('Telegram end to end', (db) => {
     expect(await push(token, new Date())).toBe(401);
   });
 
+  it('answers in a private chat linked to a workspace, the token in that same chat', async () => {
+    const dm = await linkedChat(privateChatOf(CAROL), undefined, CAROL);
+    const added = await command(CAROL, dm, '/deepclaw add vps-private');
+    expect(added.sent.every((c) => Number(c.payload.chat_id) === CAROL.id)).toBe(true);
+    expect(textsOf(added.sent).join('\n')).toMatch(TOKEN);
+    expect(textsOf(added.sent).join('\n')).toContain('Instance vps-private added by');
+  });
+
   it('lets an anonymous admin mute but not receive a token, and says why', async () => {
     const chat = await linkedChat();
     await addInstance(chat, 'vps-anon');
@@ -313,6 +321,9 @@ describeStorage('Telegram end to end', (db) => {
   it('posts an alert in the topic it was subscribed from, with buttons; a resolve edits it, removes the keyboard and replies to it there', async () => {
     const chat = await linkedChat(newSupergroup({ forum: true }), 77);
     const token = await addInstance(chat, 'vps-topic');
+    // A command typed in the topic is answered there, as a reply to it.
+    const asked = await command(MALLORY, chat, '/deepclaw status', 77);
+    expect(asked.inChat[0]!.payload).toMatchObject({ message_thread_id: 77, reply_parameters: { message_id: asked.messageId } });
     const start = new Date();
     expect(await push(token, start)).toBe(202);
     const quietAt = new Date(start.getTime() + 20 * 60_000);
