@@ -95,7 +95,7 @@ export async function createTelegramIntegration(deps: TelegramDependencies): Pro
   const adapter = telegramAdapter(api, { onChatMoved: moved });
   const polling = config.transport === 'polling';
   const webhook =
-    !polling && config.webhookSecret ? telegramWebhook(bot, { secret: config.webhookSecret, isFirstSighting: deps.isFirstSighting, clock: deps.clock }) : undefined;
+    !polling && config.webhookSecret ? telegramWebhook(bot, { secret: config.webhookSecret, isFirstSighting: deps.isFirstSighting, clock: deps.clock, logger }) : undefined;
   let leadership: Leadership | undefined;
   return {
     adapter,

@@ -10,6 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { webhookCallback, type Bot } from 'grammy';
 import type { Middleware } from 'koa';
+import type { Logger } from '../../bot/logger.ts';
 
 /** Where Koa mounts the webhook, and what `telegram set-webhook` registers. */
 export const WEBHOOK_PATH = '/telegram/webhook';
@@ -30,12 +31,14 @@ export interface WebhookOptions {
   /** False when this update id was handled before (Telegram resends what it thinks was lost). */
   isFirstSighting(updateId: string, now: Date): Promise<boolean>;
   clock: () => Date;
+  logger: Logger;
 }
 
 export function telegramWebhook(bot: Bot, options: WebhookOptions): Middleware {
   const handle = webhookCallback(bot, 'koa', { secretToken: options.secret, onTimeout: 'return', timeoutMilliseconds: ANSWER_WITHIN_MS });
   return async (ctx) => {
     if (!isSecretTokenValid(ctx.get(SECRET_HEADER) || undefined, options.secret)) {
+      options.logger.warn({ ip: ctx.ip }, 'refused a Telegram update: the X-Telegram-Bot-Api-Secret-Token header is missing or wrong (is TELEGRAM_WEBHOOK_SECRET the one set-webhook registered?)');
       ctx.status = 401;
       ctx.body = { error: 'invalid_secret_token', message: 'the X-Telegram-Bot-Api-Secret-Token header is missing or wrong' };
       return;
@@ -64,6 +67,9 @@ export function telegramWebhook(bot: Bot, options: WebhookOptions): Middleware {
       ctx.body = { error: 'invalid_update', message: 'an update needs a numeric update_id' };
       return;
     }
+    // Who the bot is, before the update counts as seen: if Telegram cannot say, the request fails
+    // (500) and Telegram sends the update again, instead of it being remembered and dropped.
+    if (!bot.isInited()) await bot.init();
     if (!(await options.isFirstSighting(String(update.update_id), options.clock()))) {
       ctx.status = 200;
       ctx.body = '';

@@ -158,6 +158,7 @@ describeStorage('Telegram end to end', (db) => {
     expect(garbage.status).toBe(401);
     expect({ calls: telegram.calls.length, audit: await sql('select count(*)::int as n from audit_log') }).toEqual(before);
     expect(await sql(`select name from instance where name in ('forged-vps', 'unsigned-vps')`)).toEqual([]);
+    expect(logs.join('')).toContain('refused a Telegram update: the X-Telegram-Bot-Api-Secret-Token header is missing or wrong');
   });
 
   it('handles an update Telegram delivers twice once', async () => {
