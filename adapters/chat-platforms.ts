@@ -20,9 +20,10 @@ import type { Middleware } from 'koa';
 import type { ChatPlatformRegistration, PlatformIntegration } from './chat-platform.ts';
 import { slackPlatform } from './slack/slack-platform.ts';
 import { discordPlatform } from './discord/discord-platform.ts';
+import { telegramPlatform } from './telegram/telegram-platform.ts';
 
 /** Every platform DeepClaw can talk through; each is on only when its configuration is present. */
-const PLATFORMS: readonly ChatPlatformRegistration[] = [slackPlatform, discordPlatform];
+const PLATFORMS: readonly ChatPlatformRegistration[] = [slackPlatform, discordPlatform, telegramPlatform];
 
 export interface ChatPlatforms {
   /** Outbound adapters by platform (the console's is added by the caller). */

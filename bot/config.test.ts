@@ -103,6 +103,24 @@ describe('configuration', () => {
     expect(problems.join('\n')).not.toContain('not-a-bot-token-secret');
   });
 
+  it('reads Telegram, and refuses mistyped Telegram settings in one line each without echoing a secret', () => {
+    const token = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }, '/srv').telegram).toEqual({ botToken: token, webhookSecret: undefined, apiRoot: 'https://api.telegram.org', transport: 'webhook' });
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_TRANSPORT: 'polling', TELEGRAM_API_ROOT: 'http://127.0.0.1:9/' }, '/srv').telegram).toMatchObject({
+      apiRoot: 'http://127.0.0.1:9',
+      transport: 'polling',
+    });
+    const problems = problemsOf({ TELEGRAM_BOT_TOKEN: 'xoxb-not-telegram', TELEGRAM_WEBHOOK_SECRET: 'has spaces in it!', TELEGRAM_TRANSPORT: 'socket' });
+    expect(problems).toEqual([
+      'TELEGRAM_BOT_TOKEN: expected the token BotFather gave, like 123456789:AAH… (BotFather > /mybots > API Token)',
+      "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 letters, digits, _ or - (Telegram's rule; `deepclaw telegram set-webhook` generates one)",
+      'TELEGRAM_TRANSPORT: expected one of webhook, polling (got "socket")',
+    ]);
+    expect(problemsOf({ TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(32) })).toEqual([
+      'TELEGRAM_BOT_TOKEN: needed with TELEGRAM_WEBHOOK_SECRET (the bot answers and posts with it; BotFather gives it)',
+    ]);
+  });
+
   it('reads every variable', () => {
     const config = loadConfig(
       {

@@ -13,6 +13,7 @@ import { DurationError, toSeconds } from './duration.ts';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const CONSOLE_ALERTS = ['stdout', 'stderr', 'off'] as const;
 const DISCORD_TRANSPORTS = ['http', 'gateway'] as const;
+const TELEGRAM_TRANSPORTS = ['webhook', 'polling'] as const;
 
 const integer = (min: number, max: number, fallback: number) =>
   z
@@ -133,13 +134,21 @@ const environmentSchema = z.object({
   DISCORD_BOT_TOKEN: z.string().trim().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'expected the bot token, three dot-separated parts (Bot > Reset Token in the Discord developer portal)').optional(),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
   DISCORD_TRANSPORT: z.enum(DISCORD_TRANSPORTS, { error: `expected one of ${DISCORD_TRANSPORTS.join(', ')}` }).default('http'),
+  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d{1,20}:[A-Za-z0-9_-]{30,100}$/, 'expected the token BotFather gave, like 123456789:AAH… (BotFather > /mybots > API Token)').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16 to 256 letters, digits, _ or - (Telegram\'s rule; `deepclaw telegram set-webhook` generates one)')
+    .optional(),
+  TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  TELEGRAM_TRANSPORT: z.enum(TELEGRAM_TRANSPORTS, { error: `expected one of ${TELEGRAM_TRANSPORTS.join(', ')}` }).default('webhook'),
 });
 
 /** Every variable {@link loadConfig} reads; .env.example must list each (bot/config.test.ts). */
 export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
 
 /** Never echoed in a configuration error: they are credentials (or may carry one). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_BOT_TOKEN']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DISCORD_BOT_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type ConsoleAlerts = (typeof CONSOLE_ALERTS)[number];
@@ -199,6 +208,8 @@ export interface Config {
   slack?: SlackConfig;
   /** Set when DISCORD_BOT_TOKEN is: HTTP interactions at /discord/interactions, or the gateway. */
   discord?: DiscordConfig;
+  /** Set when TELEGRAM_BOT_TOKEN is: the webhook at /telegram/webhook, or long polling on the leader worker. */
+  telegram?: TelegramConfig;
 }
 
 export interface DiscordConfig {
@@ -210,6 +221,16 @@ export interface DiscordConfig {
   apiUrl: string;
   /** `http`: Discord POSTs interactions to us; `gateway`: the leader worker holds a gateway connection. */
   transport: (typeof DISCORD_TRANSPORTS)[number];
+}
+
+export interface TelegramConfig {
+  /** Part of every Bot API URL: never log it (adapters/telegram/redact-token.ts). */
+  botToken: string;
+  /** Checked against X-Telegram-Bot-Api-Secret-Token; needed for the webhook, unused when polling. */
+  webhookSecret?: string;
+  /** Bot API base URL without a trailing `/` (default https://api.telegram.org; tests use a fake). */
+  apiRoot: string;
+  transport: (typeof TELEGRAM_TRANSPORTS)[number];
 }
 
 export interface SlackConfig {
@@ -272,6 +293,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       ]
     : [];
   if (discordProblems.length > 0) throw new ConfigError(discordProblems);
+  if (!e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(['TELEGRAM_BOT_TOKEN: needed with TELEGRAM_WEBHOOK_SECRET (the bot answers and posts with it; BotFather gives it)']);
+  }
   return {
     http: { port: e.PORT, host: e.HOST },
     database: {
@@ -316,6 +340,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
             transport: e.DISCORD_TRANSPORT,
           }
         : undefined,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { botToken: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''), transport: e.TELEGRAM_TRANSPORT }
+      : undefined,
   };
 }
 

@@ -7,6 +7,12 @@ import type { OutboundMessage } from '../messages/alert-message.ts';
 /** A platform's handle on a posted message (Slack channel + ts, Telegram chat + message id, …). */
 export type MessageRef = Record<string, string | number>;
 
+/** A platform's flood limit: at most `messages` in any window of `perSeconds`. */
+export interface SendLimit {
+  messages: number;
+  perSeconds: number;
+}
+
 export interface ChatAdapter {
   /** `slack`, `discord`, `telegram`, `console`: matches `subscription.platform`. */
   platform: string;
@@ -15,6 +21,12 @@ export interface ChatAdapter {
   update(ref: MessageRef, message: OutboundMessage): Promise<void>;
   /** A short reply under the posted message (thread, reply-to). */
   reply(ref: MessageRef, text: string): Promise<MessageRef>;
+  /**
+   * The platform's flood limits for a channel, which the outbox counts across workers, and the
+   * channel they are counted as (a Telegram forum topic counts into its group). Optional: without
+   * it the outbox's own per-second limit applies to the channel itself (Slack).
+   */
+  sendLimits?(channelId: string): { countedAs: string; limits: readonly SendLimit[] };
 }
 
 /**

@@ -19,6 +19,7 @@ import { formatThresholdValue, listThresholds, setThreshold } from '../events/th
 import { addInstance, findInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
 import { createLinkCode } from '../links/link-codes.ts';
 import { repliesToTerminalText } from '../../adapters/console/terminal-message.ts';
+import { TELEGRAM_COMMANDS } from '../../adapters/telegram/telegram-cli.ts';
 import type { Reply } from '../messages/message.ts';
 import { fleetStatus } from '../status/fleet-status.ts';
 import { enableSubscription, listSubscriptions, parseChannelAddress } from '../subscriptions/subscriptions.ts';
@@ -455,6 +456,9 @@ export const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+
+  // Registering the Telegram webhook and reading what Telegram has (adapters/telegram/telegram-cli.ts).
+  ...TELEGRAM_COMMANDS,
 };
 
 const REASONS = {

@@ -37,6 +37,11 @@ Chat
   subscription enable <platform:channel>  send alerts again to a channel delivery disabled, e.g. slack:C0123
   discord register [--guild <id>]         put /deepclaw into Discord (all servers, or one at once); safe to repeat
 
+Telegram (docs/telegram.md)
+  telegram set-webhook [public-url]       point Telegram at <url>/telegram/webhook (default DEEPCLAW_PUBLIC_URL)
+                                          and set the command list; generates the webhook secret if unset
+  telegram webhook-info                   what Telegram has: the URL, pending updates, the last delivery error
+
 Records and upkeep
   audit [--limit 20]                      recent audit log, newest first
   migrate                                 apply pending database migrations

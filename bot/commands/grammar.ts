@@ -34,6 +34,11 @@ export interface SubcommandSpec {
   usage: string;
   summary: string;
   permission: Permission;
+  /**
+   * Set on commands that answer the requester with a credential (a sync token): a platform without
+   * ephemeral replies (Telegram) must be able to reach them privately before running it.
+   */
+  repliesWithSecret?: true;
 }
 
 /** The single source for `help`, usage errors, permissions and the docs' command table. */
@@ -47,8 +52,9 @@ export const SUBCOMMANDS: Record<SubcommandName, SubcommandSpec> = {
     usage: '/deepclaw rotate-token <instance> [--grace 15m]',
     summary: 'new sync token, sent only to you; the old one stops now or after the grace',
     permission: 'admin',
+    repliesWithSecret: true,
   },
-  add: { usage: '/deepclaw add <name> [--interval 5m]', summary: 'add an instance; its token and install steps are sent only to you', permission: 'admin' },
+  add: { usage: '/deepclaw add <name> [--interval 5m]', summary: 'add an instance; its token and install steps are sent only to you', permission: 'admin', repliesWithSecret: true },
   revoke: { usage: '/deepclaw revoke <instance>', summary: "stop every working token of an instance at once", permission: 'admin' },
   mute: { usage: '/deepclaw mute <instance|all> <duration>', summary: 'hold back alerts for a while (like 1h or 2d); events still open and resolve', permission: 'admin' },
   unmute: { usage: '/deepclaw unmute <instance|all>', summary: 'send alerts again', permission: 'admin' },

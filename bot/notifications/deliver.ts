@@ -24,7 +24,8 @@ export interface DeliveryOptions {
   /**
    * Messages one channel gets per second, counted in the database across every worker
    * (channel-rate-limit.ts): platforms throttle bursts to one channel (Slack: about one a second),
-   * so the rest wait for the next window instead of being refused.
+   * so the rest wait for the next window instead of being refused. For platforms whose adapter
+   * names its own limits (`ChatAdapter.sendLimits`, Telegram), those apply instead.
    */
   maxPerChannelPerSecond: number;
   leaseSeconds: number;
@@ -75,7 +76,9 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
   for (const row of claimed) {
     if (covered.has(row.id)) continue;
     const adapter = adapters.get(row.platform)!;
-    const slot = await takeChannelSlot(pool, { platform: row.platform, channelId: row.channel_id }, now, options.maxPerChannelPerSecond);
+    // The platform's own flood limits where it names them (Telegram), else the default per second.
+    const limits = adapter.sendLimits?.(row.channel_id);
+    const slot = await takeChannelSlot(pool, { platform: row.platform, channelId: limits?.countedAs ?? row.channel_id }, now, limits?.limits ?? options.maxPerChannelPerSecond);
     if (!slot.taken) {
       await reschedule(pool, row.id, slot.retryAt, null, true);
       report.retried += 1;

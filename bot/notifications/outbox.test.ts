@@ -232,6 +232,33 @@ describeStorage('notification outbox', (db) => {
     expect(await deliverDue(await pool(), new Map([['recording', adapter]]), later(2), options)).toMatchObject({ sent: 1 });
   });
 
+  it("holds a platform to the limits its adapter names: one a second and 20 a minute per group, a forum topic counted into its group", async () => {
+    const { instanceId } = await setup([
+      { platform: 'flood', channel: '-100777' },
+      { platform: 'flood', channel: '-100777:42' },
+    ]);
+    const changes = await applyDecisions(em(), instanceId, 'cron-failed', Array.from({ length: 12 }, (_, n) => ({ action: 'open' as const, key: `k${n}`, summary: `job ${n}`, details: {} })), NOW);
+    await enqueueNotifications(em(), changes, NOW);
+    const adapter = {
+      ...recordingAdapter('flood'),
+      sendLimits: (channelId: string) => ({ countedAs: channelId.split(':')[0]!, limits: [{ messages: 1, perSeconds: 1 }, { messages: 20, perSeconds: 60 }] }),
+    };
+    const adapters = new Map([['flood', adapter]]);
+    const sentBy = async (seconds: number[]) => {
+      let sent = 0;
+      for (const second of seconds) sent += (await deliverDue(await pool(), adapters, later(second))).sent;
+      return sent;
+    };
+    // 24 messages for the group (12 to the chat, 12 to its topic): one per second…
+    expect(await sentBy([0, 0.5])).toBe(1);
+    expect(await sentBy(Array.from({ length: 30 }, (_, i) => 1 + i))).toBe(19);
+    // …and no more than 20 in the minute; the minute after, the rest.
+    expect(await sentBy([59])).toBe(0);
+    expect(await sentBy([60, 61, 62, 63])).toBe(4);
+    // Slack-like adapters without limits of their own keep the outbox's default.
+    expect(DEFAULT_DELIVERY.maxPerChannelPerSecond).toBe(5);
+  });
+
   it('spreads retries with exponential backoff and jitter', () => {
     expect(backoffSeconds(1, () => 0.5)).toBe(5);
     expect(backoffSeconds(4, () => 0.5)).toBe(40);

@@ -2,7 +2,8 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /**
  * The per-channel rate limit of delivery, shared by every worker: how many messages one channel
- * got in the current one-second window. A worker takes a slot with one conditional upsert before
+ * got in the current window of each length its platform limits (Slack: one second; Telegram: one
+ * second and, in groups, one minute). A worker takes a slot with one conditional upsert before
  * it sends (bot/notifications/channel-rate-limit.ts), so W workers together stay under the limit.
  */
 export const ChannelSendWindow = defineEntity({
@@ -11,6 +12,8 @@ export const ChannelSendWindow = defineEntity({
   properties: {
     platform: p.string().length(16).primary(),
     channelId: p.string().length(128).primary(),
+    /** The window's length: a channel has one row per limit its platform sets. */
+    windowSeconds: p.integer().primary().default(1),
     windowStartedAt: p.datetime(),
     sent: p.integer(),
   },
