@@ -53,7 +53,7 @@ export async function loadInstanceFacts(
       job_id: string;
       name: string;
       enabled: boolean;
-      schedule: { everyMs?: number } | null;
+      every_ms: number | null;
       last_run_at: string | null;
       last_status: CronJobFacts['lastStatus'] | null;
       last_error_reason: string | null;
@@ -62,7 +62,7 @@ export async function loadInstanceFacts(
       auto_disabled: boolean;
     }[]
   >(
-    `select c.instance_id, c.job_id, c.name, c.enabled, c.schedule, c.last_run_at, c.last_status, c.last_error_reason, c.next_run_at, c.consecutive_errors, c.auto_disabled
+    `select c.instance_id, c.job_id, c.name, c.enabled, (c.schedule->>'everyMs')::float8 as every_ms, c.last_run_at, c.last_status, c.last_error_reason, c.next_run_at, c.consecutive_errors, c.auto_disabled
        from unnest(?::uuid[]) as x(id) cross join lateral (select * from cron_job where instance_id = x.id order by job_id) c`,
     [ids],
   );
@@ -77,7 +77,7 @@ export async function loadInstanceFacts(
       nextRunAt: row.next_run_at ? new Date(row.next_run_at) : undefined,
       consecutiveErrors: row.consecutive_errors,
       autoDisabled: row.auto_disabled,
-      everyMs: row.schedule?.everyMs,
+      everyMs: row.every_ms ?? undefined,
     });
   }
 

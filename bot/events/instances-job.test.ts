@@ -42,4 +42,44 @@ describeStorage('the per-instance evaluation tick', (db) => {
     const open = await sql<{ kind: string }>("select kind from event where instance_id = ? and state <> 'resolved'", [instance!.id]);
     expect(open.map((row) => row.kind)).toEqual(['gateway-down']);
   });
+
+  it('judges an instance whose agent syncs every few seconds at most once a minute, and then on its newest snapshot', async () => {
+    const { token } = (await cli(['instance', 'add', 'chatty', '--json'], { env: { DATABASE_URL: db().url } })).json();
+    const [instance] = await sql<{ id: string }>("select id from instance where name = 'chatty'");
+    const changes: EventChange[] = [];
+    const job = instancesJob(db().database.orm, { tickSeconds: 5, onChanges: (batch) => changes.push(...batch) });
+    const chatty = () => changes.filter((c) => c.instanceId === instance!.id).map((c) => `${c.change} ${c.kind}`);
+    const push = async (sentAt: Date, seq: number, errors: number) => {
+      const snapshot = buildSnapshot({ sentAt, hours: 1, seq });
+      snapshot.usage = snapshot.usage.map((bucket) => ({ ...bucket, runs: 40, errors }));
+      app.setNow(sentAt);
+      const response = await fetch(`${app.base}/v1/snapshots`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(snapshot),
+      });
+      expect(response.status).toBe(202);
+      return snapshot;
+    };
+    const at = new Date('2026-11-22T12:10:00Z');
+    const seconds = (n: number) => new Date(at.getTime() + n * 1000);
+
+    await push(at, 1, 0);
+    await job.run(seconds(1));
+    expect(chatty()).toEqual([]);
+
+    // Errors start 5 s later; the instance was judged 4 s ago, so this run leaves it waiting.
+    await push(seconds(5), 2, 30);
+    await job.run(seconds(6));
+    const newest = await push(seconds(10), 3, 35);
+    await job.run(seconds(11));
+    expect(chatty()).toEqual([]);
+
+    // A minute after it was judged, it is judged again, on what it sent last.
+    await job.run(seconds(61));
+    expect(chatty()).toEqual(['opened error-spike']);
+    const [spike] = await sql<{ details: { recentErrors: number } }>("select details from event where instance_id = ? and kind = 'error-spike'", [instance!.id]);
+    expect(spike!.details.recentErrors).toBe(newest.usage.reduce((sum, bucket) => sum + bucket.errors, 0));
+  });
 });
+

@@ -25,6 +25,8 @@ export function decideCronFailed(jobs: readonly CronJobFacts[], open: OpenEvents
     listed.add(job.id);
     const current = open.get(job.id);
     const failing = job.lastStatus === 'error' || job.autoDisabled === true;
+    // Most jobs of most instances are fine and have nothing open: they cost no figures.
+    if (!failing && !current) continue;
     const details = {
       name: job.name,
       lastRunAt: job.lastRunAt?.toISOString() ?? null,

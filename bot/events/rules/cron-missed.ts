@@ -27,12 +27,14 @@ export function decideCronMissed(jobs: readonly CronJobFacts[], open: OpenEvents
     const overdueMs = due ? now.getTime() - due.getTime() : 0;
     const ranSinceDue = due !== undefined && job.lastRunAt !== undefined && job.lastRunAt >= due;
     const missed = job.enabled && due !== undefined && !ranSinceDue && overdueMs > cronMissedGraceSeconds(job, thresholds) * 1000;
+    // Most jobs of most instances are neither missed nor open: they cost no figures.
+    if (!missed && !current) continue;
     const details = { name: job.name, dueAt: due?.toISOString() ?? null, lastRunAt: job.lastRunAt?.toISOString() ?? null, overdueSeconds: Math.round(overdueMs / 1000) };
     if (missed && !current) {
       decisions.push({ action: 'open', key: job.id, summary: `cron job "${job.name}" was due ${humanDuration(overdueMs)} ago and has not run`, details });
     } else if (missed) {
       decisions.push({ action: 'keep', key: job.id, details });
-    } else if (current) {
+    } else {
       const why = !job.enabled ? 'was disabled' : 'ran';
       decisions.push({ action: 'resolve', key: job.id, summary: `cron job "${job.name}" ${why}`, details });
     }
