@@ -43,10 +43,13 @@ const USAGE_COUNTS = ['runs', 'input_tokens', 'output_tokens', 'cache_read_token
 
 export const INGEST_STATEMENT = `
 with items as (
-  select * from unnest($1::int4[], $2::text[], $3::uuid[], $4::int8[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
-                       $8::bytea[], $9::text[], $10::int4[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::text[], $15::text[])
-    as t(idx, token_hash, snapshot_id, seq, received_at, sent_at, next_sync_before,
-         body, agent_version, agent_interval_seconds, gateway, sessions, security, cron, cron_digest)
+  -- The bodies arrive as one binary parameter ($27) cut at the given offsets: an array of bytea
+  -- would travel as hex text, twice the bytes, encoded on one side and parsed on the other.
+  select t.*, substring($27::bytea from t.body_start + 1 for t.body_length) as body
+    from unnest($1::int4[], $2::text[], $3::uuid[], $4::int8[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
+                $8::int4[], $28::int4[], $9::text[], $10::int4[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::text[], $15::text[])
+      as t(idx, token_hash, snapshot_id, seq, received_at, sent_at, next_sync_before,
+           body_start, body_length, agent_version, agent_interval_seconds, gateway, sessions, security, cron, cron_digest)
 ),
 auth as (
   select i.*, tok.id as token_id, tok.first_used_at is null as token_unused, tok.instance_id, inst.name as instance_name, inst.workspace_id, inst.paused_at,

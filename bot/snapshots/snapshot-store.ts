@@ -165,6 +165,12 @@ export class SnapshotStore {
     // Synchronous on purpose: zlib's async API costs more in stream machinery than level-1
     // deflate of a 13 KB body costs outright (measured with bench/ingest.ts).
     const bodies = batch.map((item) => deflateRawSync(JSON.stringify(item.snapshot), { level: 1 }));
+    const bodyStarts: number[] = [];
+    let bodyEnd = 0;
+    for (const body of bodies) {
+      bodyStarts.push(bodyEnd);
+      bodyEnd += body.length;
+    }
     const crons = batch.map((item) => JSON.stringify(item.snapshot.cron));
     const { rows } = await this.#query<IngestStatementRow>('store', INGEST_STATEMENT, [
       batch.map((_, idx) => idx),
@@ -174,7 +180,7 @@ export class SnapshotStore {
       batch.map((item) => item.receivedAt),
       batch.map((item) => item.snapshot.sentAt),
       batch.map((item) => item.nextSyncBefore),
-      bodies,
+      bodyStarts,
       batch.map((item) => item.snapshot.agent.version),
       batch.map((item) => item.snapshot.agent.intervalSeconds),
       batch.map((item) => JSON.stringify(item.snapshot.gateway)),
@@ -186,6 +192,8 @@ export class SnapshotStore {
       usage.hour,
       usage.model,
       ...usage.counts,
+      Buffer.concat(bodies, bodyEnd),
+      bodies.map((body) => body.length),
     ]);
 
     const byIdx = new Map(rows.map((row) => [row.idx, row]));
