@@ -40,9 +40,10 @@ export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges
     schedule: everySeconds(options.tickSeconds),
     runsOn: 'one-worker',
     async run(now) {
-      // A process that just became leader knows neither where the last one stopped nor what it
-      // kept waiting: look back over both.
-      const lookBackMs = previousRun ? now.getTime() - previousRun.getTime() : 3 * options.tickSeconds * 1000 + REJUDGE_AFTER_MS;
+      // A process that just became leader does not know where the last one stopped: look back
+      // three ticks. What the last one kept waiting syncs every few seconds (that is why it
+      // waited), so its next snapshot brings it here; if it fell silent instead, it goes stale.
+      const lookBackMs = previousRun ? now.getTime() - previousRun.getTime() : 3 * options.tickSeconds * 1000;
       const since = new Date(now.getTime() - lookBackMs - COMMIT_SLACK_MS);
       const em = orm.em.fork();
       // Usage rules need usage read, the bulk of a tick: only where it changed or an event waits on it.
