@@ -80,11 +80,21 @@ const BUCKET_KEYS = ['hour', 'model', ...USAGE_COUNTS, 'costUsd'];
 function isUsage(usage: unknown): boolean {
   if (!Array.isArray(usage) || usage.length > 10_000) return false;
   const seen = new Set<string>();
+  // A window repeats each hour once per model and each model once per hour: check each text once.
+  const validHours = new Set<string>();
+  const validModels = new Set<string>();
   for (const bucket of usage) {
     if (!isObject(bucket) || !hasOnlyKeys(bucket, BUCKET_KEYS, BUCKET_KEYS)) return false;
     const { hour, model, costUsd } = bucket;
-    if (typeof hour !== 'string' || hour.length > 40 || !TOP_OF_UTC_HOUR.test(hour) || !isCalendarDate(hour)) return false;
-    if (typeof model !== 'string' || model.length > 128 || !PROVIDER_MODEL.test(model)) return false;
+    if (typeof hour !== 'string' || typeof model !== 'string') return false;
+    if (!validHours.has(hour)) {
+      if (hour.length > 40 || !TOP_OF_UTC_HOUR.test(hour) || !isCalendarDate(hour)) return false;
+      validHours.add(hour);
+    }
+    if (!validModels.has(model)) {
+      if (model.length > 128 || !PROVIDER_MODEL.test(model)) return false;
+      validModels.add(model);
+    }
     for (const key of USAGE_COUNTS) if (!isCount(bucket[key])) return false;
     if (!(typeof costUsd === 'number' && costUsd >= 0 && costUsd <= 1_000_000_000)) return false;
     // The pattern fixes the hour's form up to a zero fraction, so its first 13 characters name it.
