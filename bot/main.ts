@@ -155,9 +155,9 @@ export async function startService(options: { config: Config; logger: Logger; ro
     if (role !== 'worker') {
       const nudge = signals;
       const ingest = {
-        // The embedded database runs one statement at a time: a second batch in flight would only
-        // wait behind the first, and two half batches cost more than one whole.
-        ...(await createIngestDependencies(database.orm, config.ingest, database.kind === 'postgres' ? {} : { maxConcurrentBatches: 1 })),
+        // Two batches in flight on either database: on the embedded one the second waits for the
+        // session, but it is prepared while the first runs, so both threads stay busy.
+        ...(await createIngestDependencies(database.orm, config.ingest)),
         staleGraceSeconds: config.events.staleGraceSeconds,
         onSnapshotWorthEvaluating: (instanceId: string) => nudge.snapshotsStored([instanceId]),
       };
