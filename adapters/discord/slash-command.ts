@@ -36,6 +36,7 @@ const instance = (required: boolean): OptionSpec => ({ name: 'instance', descrip
 export const SUBCOMMAND_OPTIONS: Record<SubcommandName, OptionSpec[]> = {
   status: [instance(false)],
   instances: [],
+  dashboard: [],
   cost: [instance(false), { name: 'days', description: `days back, 1 to ${MAX_COST_DAYS} (default 7)`, kind: 'days' }],
   ack: [{ name: 'event', description: 'the event id, or its first 8 characters', kind: 'text', required: true }],
   help: [{ name: 'subcommand', description: 'one command in detail', kind: 'subcommand' }],
