@@ -20,3 +20,8 @@ export function usd(amount: number | undefined): string {
 }
 
 export { humanDuration };
+
+/** "Updated 2 s ago": when the figures around it were read; dashboard.js keeps it counting. */
+export function updatedLine(now: Date): Html {
+  return html`<p class="updated" aria-live="polite">Updated <time datetime="${now.toISOString()}" data-relative data-updated>0 s ago</time></p>`;
+}

@@ -2,7 +2,7 @@
  * A cron job's schedule in words ("daily at 03:00 UTC", "every 15 min"), for people who do not
  * read cron lines. Only the common shapes are put into words; anything else is shown as written.
  */
-import { toDurationText } from '../duration.ts';
+import { humanDuration } from '../human-format.ts';
 
 export interface Schedule {
   kind: 'cron' | 'every' | 'at' | 'other';
@@ -15,7 +15,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 
 export function scheduleInWords(schedule: Schedule): string {
   const tz = schedule.tz ? ` ${schedule.tz}` : '';
-  if (schedule.kind === 'every' && schedule.everyMs) return `every ${toDurationText(Math.max(1, Math.round(schedule.everyMs / 1000)))}`;
+  if (schedule.kind === 'every' && schedule.everyMs) return `every ${humanDuration(schedule.everyMs)}`;
   if (schedule.kind === 'at') return schedule.expr ? `once, at ${schedule.expr}` : 'once';
   if (schedule.kind !== 'cron' || !schedule.expr) return schedule.expr ?? 'custom schedule';
   const fields = schedule.expr.trim().split(/\s+/);

@@ -2,6 +2,7 @@
 import { EVENT_KINDS } from '../../../bot/commands/grammar.ts';
 import type { ListedDashboardEvent } from '../../../bot/dashboard/events-view.ts';
 import type { DashboardViewer } from '../../../bot/dashboard/roles.ts';
+import { updatedLine } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import { page } from '../layout.ts';
 import { eventsSection } from './instance-page.ts';
@@ -17,6 +18,7 @@ export function eventsPage(input: { events: ListedDashboardEvent[]; instances: s
   <button type="submit">Apply</button>
 </form>
 <div data-live id="events-live">
+${updatedLine(input.now)}
 <p class="muted">Open events first, then those opened in the last 30 days.</p>
 ${eventsSection(input.events, input.viewer, input.now, input.back, `${input.events.filter((e) => e.state !== 'resolved').length} open, ${input.events.filter((e) => e.state === 'resolved').length} resolved`)}
 </div>`,

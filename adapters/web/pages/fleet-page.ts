@@ -1,8 +1,8 @@
 /** `/`: every instance of the workspace, totals on top, sort and filter by a plain GET form. */
 import { FLEET_STATES, type FleetRow, type FleetSort, type FleetState, type FleetView } from '../../../bot/dashboard/fleet-view.ts';
 import type { DashboardViewer } from '../../../bot/dashboard/roles.ts';
-import { toDurationText } from '../../../bot/duration.ts';
-import { ago, usd } from '../format.ts';
+import { humanDuration } from '../../../bot/human-format.ts';
+import { ago, updatedLine, usd } from '../format.ts';
 import { html, type Html } from '../html.ts';
 import { page } from '../layout.ts';
 
@@ -41,7 +41,7 @@ export function fleetPage(input: { view: FleetView; rows: FleetRow[]; viewer: Da
   <div><span class="figure" data-total="month-to-date">${usd(totals.monthToDateUsd)}</span> month to date</div>`
     : ''}
 </section>
-<p class="updated" aria-live="polite">Updated <time datetime="${now.toISOString()}" data-relative data-updated>0 s ago</time></p>
+${updatedLine(now)}
 ${rows.length === 0
   ? html`<p class="empty">${view.rows.length === 0 ? html`No instances yet. An admin adds one with <code>deepclaw instance add &lt;name&gt;</code> or <code>/deepclaw add &lt;name&gt;</code> in chat.` : 'No instance matches this filter.'}</p>`
   : html`<div class="table-wrap"><table class="fleet">
@@ -60,7 +60,7 @@ function fleetRow(row: FleetRow, now: Date, showCost: boolean): Html {
 <th scope="row"><a href="${href}">${row.name}</a></th>
 <td>${stateBadge(row.state)}</td>
 <td>${ago(row.lastSeenAt, now)}</td>
-<td>${toDurationText(row.intervalSeconds)}</td>
+<td>${humanDuration(row.intervalSeconds * 1000)}</td>
 ${showCost ? html`<td class="num">${spendCell(row)}</td>` : ''}
 <td class="num">${row.openEvents > 0 ? html`<a href="/events?instance=${encodeURIComponent(row.name)}">${row.openEvents}</a>` : '0'}</td>
 <td>${cronCell(row.cron)}</td>

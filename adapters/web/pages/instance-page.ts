@@ -1,8 +1,7 @@
 /** `/instances/<name>`: one instance in depth — charts with their tables, cron, security, events, syncs, tokens. */
 import type { InstanceView, TimelineEvent } from '../../../bot/dashboard/instance-view.ts';
 import type { DashboardViewer } from '../../../bot/dashboard/roles.ts';
-import { toDurationText } from '../../../bot/duration.ts';
-import { ago, exact, humanDuration, usd } from '../format.ts';
+import { ago, exact, humanDuration, updatedLine, usd } from '../format.ts';
 import { html, jsonBlock, type Html } from '../html.ts';
 import { page } from '../layout.ts';
 import { stateBadge } from './fleet-page.ts';
@@ -15,9 +14,10 @@ export function instancePage(input: { view: InstanceView; viewer: DashboardViewe
     html`<p class="crumbs"><a href="/">Fleet</a> ›</p>
 <div data-live id="instance-live">
 <h1>${view.name} ${stateBadge(view.state)}</h1>
+${updatedLine(now)}
 <dl class="facts">
   <div><dt>Last sync</dt><dd>${ago(view.lastSeenAt, now)}</dd></div>
-  <div><dt>Expected every</dt><dd>${toDurationText(view.intervalSeconds)}</dd></div>
+  <div><dt>Expected every</dt><dd>${humanDuration(view.intervalSeconds * 1000)}</dd></div>
   <div><dt>Agent</dt><dd>${view.agentVersion ?? '–'}</dd></div>
   <div><dt>OpenClaw</dt><dd>${view.openclawVersion ?? '–'}</dd></div>
   <div><dt>Gateway</dt><dd>${view.gateway ? (view.gateway.live === false ? 'not live' : view.gateway.ready === false ? `not ready${view.gateway.failing?.length ? ` (${view.gateway.failing.join(', ')})` : ''}` : 'live') : '–'}</dd></div>
@@ -35,7 +35,7 @@ ${view.runsByModel.length === 0 ? html`<p class="empty">No model calls in the la
 </section>
 ${cronSection(view, now)}
 ${securitySection(view, now)}
-${eventsSection(view.events, viewer, now, path)}
+<div data-live id="instance-events">${eventsSection(view.events, viewer, now, path)}</div>
 ${syncSection(view, now)}
 ${tokensSection(view, now)}`,
   );
@@ -145,7 +145,7 @@ function figures(details: Record<string, unknown>): Html {
 function syncSection(view: InstanceView, now: Date): Html {
   const { receivedAt, gaps } = view.syncs;
   return html`<section aria-labelledby="sync-h"><h2 id="sync-h">Sync history, last 48 hours</h2>
-<p>${receivedAt.length} snapshots received${receivedAt.length > 0 ? html`, the first ${ago(receivedAt[0], now)}` : ''}; expected every ${toDurationText(view.intervalSeconds)}.</p>
+<p>${receivedAt.length} snapshot${receivedAt.length === 1 ? "" : "s"} received${receivedAt.length > 0 ? html`, the first ${ago(receivedAt[0], now)}` : ''}; expected every ${humanDuration(view.intervalSeconds * 1000)}.</p>
 ${gaps.length === 0 ? html`<p class="ok">No gaps longer than twice the interval.</p>` : html`<h3>Gaps</h3><ul class="gaps">${gaps.map((g) => html`<li>${exact(g.from)} → ${exact(g.to)}: <strong>${humanDuration(g.to.getTime() - g.from.getTime())}</strong> without a snapshot</li>`)}</ul>`}
 </section>`;
 }
