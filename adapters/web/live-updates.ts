@@ -7,11 +7,11 @@
  *
  * Coalesced: a workspace is told at most once per `coalesceMs`, however many snapshots arrive.
  */
-import { PassThrough } from 'node:stream';
+import type { ServerResponse } from 'node:http';
 
 export interface LiveStream {
   workspaceId: string;
-  stream: PassThrough;
+  stream: ServerResponse;
 }
 
 export interface LiveUpdatesOptions {
@@ -37,15 +37,17 @@ export class LiveUpdates {
     this.heartbeat.unref();
   }
 
-  /** A page opened its stream; it ends when the page goes away. */
-  open(workspaceId: string): PassThrough {
-    const stream = new PassThrough();
+  /**
+   * A page opened its stream: written straight to the response (not through Koa's body pipe,
+   * whose "premature close" would be an error each time a tab closes); it ends when the page goes.
+   */
+  open(workspaceId: string, stream: ServerResponse): void {
     const entry = { workspaceId, stream };
     this.streams.add(entry);
     stream.on('close', () => this.streams.delete(entry));
+    stream.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     // Tells the browser how soon to reconnect after a drop, and flushes the headers at once.
     stream.write('retry: 5000\n\n');
-    return stream;
   }
 
   get openStreams(): number {

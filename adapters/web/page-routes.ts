@@ -100,13 +100,12 @@ export function pageRoutes(router: Router<DashboardState>, deps: DashboardDepend
 
   router.get('/live', async (ctx) => {
     const viewer = await requireViewer(ctx, deps);
-    ctx.status = 200;
-    ctx.type = 'text/event-stream';
-    ctx.set('Cache-Control', 'no-store');
-    // Proxies like nginx buffer responses unless told not to; an event stream must not wait.
-    ctx.set('X-Accel-Buffering', 'no');
+    // Proxies like nginx buffer responses unless told not to (X-Accel-Buffering, set by open()).
     ctx.req.socket.setTimeout(0);
-    ctx.body = deps.live.open(viewer.workspace.id);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 200;
+    ctx.respond = false;
+    deps.live.open(viewer.workspace.id, ctx.res);
   });
 
   router.get('/shared/:secret', async (ctx) => {
