@@ -38,15 +38,6 @@ export function day(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** The calendar month `2026-11` as a range. */
-export function monthRange(month: string): DayRange {
-  const match = /^(\d{4})-(\d{2})$/.exec(month);
-  if (!match) throw new InvalidInputError('bad_range', `a month is written like 2026-11 (got "${month.slice(0, 20)}").`);
-  const from = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
-  const to = new Date(Date.UTC(Number(match[1]), Number(match[2]), 1) - DAY_MS);
-  return { from, to };
-}
-
 function parseDay(text: string, what: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
