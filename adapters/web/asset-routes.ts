@@ -15,6 +15,7 @@ const FILES: Record<string, { path: string | URL; type: string }> = {
   'dashboard.css': { path: own('dashboard.css'), type: 'text/css; charset=utf-8' },
   'dashboard.js': { path: own('dashboard.js'), type: 'text/javascript; charset=utf-8' },
   'charts.js': { path: own('charts.js'), type: 'text/javascript; charset=utf-8' },
+  'favicon.svg': { path: own('favicon.svg'), type: 'image/svg+xml' },
   'uPlot.iife.min.js': { path: `${uplotDir}uPlot.iife.min.js`, type: 'text/javascript; charset=utf-8' },
   'uPlot.min.css': { path: `${uplotDir}uPlot.min.css`, type: 'text/css; charset=utf-8' },
 };

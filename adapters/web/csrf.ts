@@ -8,11 +8,16 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { DashboardHttpError } from './dashboard-error.ts';
 
-/** The origins a form may come from: the public URL's, and the one the request was addressed to. */
+/**
+ * The origins a form may come from: the public URL's, and the one the request was addressed to.
+ * Under `Referrer-Policy: no-referrer` Chromium sends `Origin: null` even for our own forms; then
+ * the browser's `Sec-Fetch-Site: same-origin` (a header no page script can set) vouches instead.
+ */
 export function checkOrigin(ctx: Context, publicOrigin: string): void {
   const origin = ctx.get('Origin');
   const own = `${ctx.protocol}://${ctx.host}`;
-  if (!origin || (origin !== publicOrigin && origin !== own)) {
+  const sameOrigin = origin === publicOrigin || origin === own || (origin === 'null' && ctx.get('Sec-Fetch-Site') === 'same-origin');
+  if (!sameOrigin) {
     throw new DashboardHttpError(403, 'bad_origin', 'This form was not sent from the DeepClaw dashboard (its Origin header does not match), so nothing was changed.');
   }
 }

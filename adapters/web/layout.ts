@@ -29,6 +29,7 @@ export function page(options: PageOptions, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${options.title} · DeepClaw</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/dashboard.css">
 ${options.charts ? html`<link rel="stylesheet" href="/assets/uPlot.min.css">
 <script src="/assets/uPlot.iife.min.js" defer></script>

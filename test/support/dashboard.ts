@@ -88,7 +88,7 @@ export class TestBrowser {
     return this.read(response);
   }
 
-  async post(path: string, fields: Record<string, string | string[]> = {}, options: { csrf?: string | null; origin?: string | null } = {}): Promise<PageResponse> {
+  async post(path: string, fields: Record<string, string | string[]> = {}, options: { csrf?: string | null; origin?: string | null; headers?: Record<string, string> } = {}): Promise<PageResponse> {
     const form = new URLSearchParams();
     const csrf = options.csrf === undefined ? this.csrf : options.csrf;
     if (csrf) form.set('_csrf', csrf);
@@ -97,7 +97,7 @@ export class TestBrowser {
     const response = await fetch(`${this.base}${path}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}), ...(origin ? { origin } : {}) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}), ...(origin ? { origin } : {}), ...options.headers },
       body: form.toString(),
     });
     return this.read(response);

@@ -39,8 +39,15 @@ describeStorage('dashboard actions and headers', (db) => {
       expect(answer.status).toBe(403);
       expect(answer.text).toContain('its Origin header does not match');
     }
+    const crossSite = await viewer.post(`/events/${eventId}/ack`, {}, { origin: 'null', headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(crossSite.status).toBe(403);
     expect((await sql<{ state: string }>('select state from event'))[0]!.state).toBe('open');
     expect(await audit('event.acked')).toEqual([]);
+  });
+
+  it('takes the browser’s Sec-Fetch-Site: same-origin when no-referrer makes it send Origin: null', async () => {
+    const answer = await admin.post('/instances/vps-1/pause', { paused: 'no' }, { origin: 'null', headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(answer.status).toBe(303);
   });
 
   it('acks an event for anyone signed in, audited like chat with origin web, and says so on the page', async () => {
