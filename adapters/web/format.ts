@@ -1,5 +1,5 @@
 /** How the dashboard writes times and amounts: relative with the exact time on hover, dollars to the cent. */
-import { dollars, humanDuration, utcMinute } from '../../bot/human-format.ts';
+import { humanDuration, utcMinute } from '../../bot/human-format.ts';
 import { html, type Html } from './html.ts';
 
 /** "3 min ago", exact UTC time in the tooltip; dashboard.js keeps the relative text current. */
@@ -15,8 +15,11 @@ export function exact(at: Date | undefined): Html {
   return html`<time datetime="${at.toISOString()}">${utcMinute(at)}</time>`;
 }
 
+const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** "$15,700.45": the dashboard's figures get thousands separators (chat keeps `dollars`). */
 export function usd(amount: number | undefined): string {
-  return amount === undefined ? '' : dollars(amount);
+  return amount === undefined ? '' : USD.format(amount);
 }
 
 export { humanDuration };

@@ -47,7 +47,7 @@ describe('the dashboard in Chromium', () => {
     const response = await fetch(`${base}/v1/snapshots`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[name]}` },
-      body: JSON.stringify(buildSnapshot({ sentAt: new Date(), hours: 48, models: MODELS, seq, cronJobs: 3 }, overrides)),
+      body: JSON.stringify(buildSnapshot({ sentAt: new Date(), hours: 2, models: MODELS, seq, cronJobs: 3, growth: 0.5 }, overrides)),
     });
     expect(response.status).toBe(202);
   };
@@ -75,10 +75,10 @@ describe('the dashboard in Chromium', () => {
     try {
       await client.query(
         `insert into usage_hourly (instance_id, hour, model, runs, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, errors, missing_cost, updated_at)
-         select i.id, h, m.model, 3, 20000, 1500, 40000, 2000,
-                round((m.weight * (0.6 + 0.4 * sin(extract(epoch from h) / 86400.0 + length(i.name))) * (1 + (extract(hour from h) between 8 and 18)::int))::numeric, 4), 0, 0, now()
+         select i.id, h, m.model, 3 + (extract(hour from h) between 8 and 18)::int * 4, round(20000 * (1 + sin(extract(epoch from h) / 7200.0)))::bigint, 1500, 40000, 2000,
+                round((m.weight * (0.6 + 0.4 * sin(extract(epoch from h) / 86400.0 + length(i.name))) * (1 + (extract(hour from h) between 8 and 18)::int))::numeric, 4), (random() < 0.03)::int, 0, now()
            from instance i
-          cross join generate_series(date_trunc('hour', now()) - interval '30 days', date_trunc('hour', now()) - interval '49 hours', interval '1 hour') h
+          cross join generate_series(date_trunc('hour', now()) - interval '30 days', date_trunc('hour', now()) - interval '2 hours', interval '1 hour') h
           cross join (values ($1, 0.9), ($2, 0.35), ($3, 0.08)) as m(model, weight)
           where i.name <> 'lab-spare'
          on conflict do nothing`,

@@ -20,7 +20,7 @@
     var grid = css('--grid');
     var list = [
       { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid } },
-      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: leftLabel, size: 60 },
+      { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, label: leftLabel, size: 78 },
     ];
     if (rightLabel) list.push({ side: 1, scale: 'right', stroke: text, grid: { show: false }, ticks: { stroke: grid }, label: rightLabel, size: 50 });
     return list;
@@ -66,7 +66,7 @@
           { label: 'errors', stroke: colours[4], fill: colours[4], scale: 'right', paths: bars, points: { show: false } },
         ],
         axes: axes('tokens', 'errors'),
-        scales: { x: { time: true }, right: { range: function (u, min, max) { return [0, Math.max(max, 1) * 1.2]; } } },
+        scales: { x: { time: true }, right: { range: function (u, min, max) { return [0, Math.max(max, 1) * 3]; } } },
       };
     },
     daily: function (data, colours) {
