@@ -25,6 +25,7 @@ import { createAlertPipelineMetrics, registerBuildInfo, type AlertPipelineMetric
 import { TickFreshness } from './scheduler/tick-freshness.ts';
 import { readConsoleCommands } from '../adapters/console/commands.ts';
 import { createChatPlatforms, type ChatPlatforms } from '../adapters/chat-platforms.ts';
+import { createDashboard, type Dashboard } from '../adapters/web/dashboard.ts';
 import { rotationFollowUpsJob } from './tokens/rotation-follow-ups.ts';
 import type { EventChange } from './events/event-store.ts';
 import { instancesJob } from './events/instances-job.ts';
@@ -62,6 +63,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
   let instantEvaluator: InstantEvaluator | undefined;
   let chat: ChatPlatforms | undefined;
   let signals: Signals | undefined;
+  let dashboard: Dashboard | undefined;
   const onChanges = (changes: EventChange[]) => {
     for (const change of changes) logger.info({ instanceId: change.instanceId, kind: change.kind, change: change.change }, change.summary);
     // Their notifications are queued: deliver now rather than on the next tick.
@@ -89,7 +91,8 @@ export async function startService(options: { config: Config; logger: Logger; ro
     // apart; in-process on the embedded database, whose single session cannot carry them.
     signals =
       database.kind === 'postgres'
-        ? postgresSignals({ pool, listenUrl: role === 'web' ? undefined : config.database.url, logger })
+        ? // Web processes listen too: the dashboard's open pages update when any process stores a snapshot or changes an event.
+          postgresSignals({ pool, listenUrl: config.database.url, logger })
         : localSignals();
     if (role !== 'web') {
       // Alerts go to every configured chat platform, and to the console when it is someone's
@@ -154,20 +157,26 @@ export async function startService(options: { config: Config; logger: Logger; ro
     }
     if (role !== 'worker') {
       const nudge = signals;
+      const web = createDashboard({ orm: database.orm, logger, clock: () => new Date(), publicUrl: config.publicUrl, chatAdmins: config.chatAdmins });
+      dashboard = web;
+      signals.onSnapshotsStored((ids) => web.live.snapshotsStored(ids));
+      signals.onNotificationsQueued(() => web.live.eventsChanged());
       const ingest = {
         // Two batches in flight on either database: on the embedded one the second waits for the
         // session, but it is prepared while the first runs, so both threads stay busy.
         ...(await createIngestDependencies(database.orm, config.ingest)),
         staleGraceSeconds: config.events.staleGraceSeconds,
         onSnapshotWorthEvaluating: (instanceId: string) => nudge.snapshotsStored([instanceId]),
+        onSnapshotStored: (instanceId: string) => web.live.snapshotsStored([instanceId]),
       };
       // Several web processes share the port: a scrape answers for all of them, not one at random.
       const metricsText = cluster.isWorker ? clusterMetricsText(metrics.registry) : undefined;
-      const app = createApp({ orm: database.orm, logger, metrics, metricsText, ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks, trustProxy: config.trustProxy });
+      const app = createApp({ orm: database.orm, logger, metrics, metricsText, ingest, clock: () => new Date(), chatWebhooks: chatPlatforms.webhooks, trustProxy: config.trustProxy, dashboard: web.routes });
       http = await startHttpServer(app, config.http);
       logger.info({ port: http.port, host: config.http.host, url: `http://${config.http.host}:${http.port}` }, 'listening');
     }
   } catch (error) {
+    dashboard?.close();
     await workerHttp?.close(1000);
     await chat?.stop();
     await signals?.close();
@@ -179,6 +188,8 @@ export async function startService(options: { config: Config; logger: Logger; ro
     port: http?.port,
     database,
     async stop() {
+      // Open event streams would hold the HTTP close to its deadline: end them first.
+      dashboard?.close();
       // HTTP gets most of the budget; the database close is quick once requests are done.
       await http?.close(Math.max(1000, config.shutdownTimeoutMs - 2000));
       await workerHttp?.close(1000);

@@ -34,6 +34,8 @@ export interface AppDependencies {
      * rule's input changed, or it is new or stale), for immediate evaluation; the tick takes the rest.
      */
     onSnapshotWorthEvaluating?: (instanceId: string) => void;
+    /** Told about every newly stored snapshot (not replays): the dashboard's live updates. */
+    onSnapshotStored?: (instanceId: string) => void;
   };
   /** Injected so tests can move time (token grace, rate-limit refill). */
   clock: () => Date;
@@ -48,6 +50,8 @@ export interface AppDependencies {
   metricsText?: () => Promise<string>;
   /** In a process that runs the scheduler: whether it still ticks (`/readyz` is red when not). */
   tickReadiness?: () => TickReadiness;
+  /** The web dashboard's routes (adapters/web/dashboard-routes.ts), when served by this app. */
+  dashboard?: Middleware<any>;
 }
 
 export type AppState = { requestId: string };
@@ -63,6 +67,7 @@ export function createApp(deps: AppDependencies): Koa<AppState> {
   snapshotRoutes(router, deps);
   agentDownloadRoutes(router, deps);
   for (const webhook of deps.chatWebhooks ?? []) router.post(webhook.path, webhook.handler);
+  if (deps.dashboard) router.use(deps.dashboard);
 
   return serveRoutes(app, router, deps);
 }

@@ -39,6 +39,7 @@ export const SUBCOMMAND_OPTIONS: Record<SubcommandName, OptionSpec[]> = {
   cost: [instance(false), { name: 'days', description: `days back, 1 to ${MAX_COST_DAYS} (default 7)`, kind: 'days' }],
   ack: [{ name: 'event', description: 'the event id, or its first 8 characters', kind: 'text', required: true }],
   help: [{ name: 'subcommand', description: 'one command in detail', kind: 'subcommand' }],
+  dashboard: [],
   'rotate-token': [instance(true), { name: 'grace', description: 'how long the old token keeps working, like 15m (default: stops now)', kind: 'text', flag: 'grace' }],
   add: [
     { name: 'name', description: 'the new instance name, like my-vps', kind: 'text', required: true },

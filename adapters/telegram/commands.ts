@@ -69,7 +69,7 @@ export async function answerCommand(deps: CommandHandlerDependencies, command: T
     const spec = parsed.ok ? SUBCOMMANDS[parsed.command.name] : undefined;
     // Checked only for someone the core would let run it: a member who may not gets the core's refusal.
     if (parsed.ok && spec?.repliesWithSecret && !isPrivateChat && isAllowed(spec.permission, requester, deps.chatAdmins)) {
-      const what = parsed.command.name === 'add' ? 'add an instance' : 'rotate a token';
+      const what = parsed.command.name === 'add' ? 'add an instance' : parsed.command.name === 'dashboard' ? 'get a dashboard sign-in link' : 'rotate a token';
       if (sender.kind !== 'person') {
         await answer(anonymousAdminRefusal(what, deps.botUsername()));
         return;

@@ -18,6 +18,9 @@ import { setMute } from '../events/mutes.ts';
 import { formatThresholdValue, listThresholds, setThreshold } from '../events/thresholds.ts';
 import { addInstance, findInstance, listInstances, removeInstance, setInstancePaused } from '../instances/instances.ts';
 import { createLinkCode } from '../links/link-codes.ts';
+import { listSessions, revokeSessions } from '../dashboard/sessions.ts';
+import { parseSettingValue, setWorkspaceSetting, SETTINGS, workspaceSettings } from '../dashboard/settings.ts';
+import { issueSignInLink } from '../dashboard/sign-in-links.ts';
 import { repliesToTerminalText } from '../../adapters/console/terminal-message.ts';
 import { TELEGRAM_COMMANDS } from '../../adapters/telegram/telegram-cli.ts';
 import type { Reply } from '../messages/message.ts';
@@ -283,6 +286,82 @@ export const COMMANDS: Record<string, Command> = {
           : `Link code for workspace "${workspace.name}": ${code}\n\n` +
               `In the chat to link, a chat admin types:  /deepclaw link ${code}\n` +
               `It works once, until ${timestamp(expiresAt)}.\n`,
+      );
+      return 0;
+    },
+  },
+
+  'dashboard login': {
+    arguments: [],
+    options: ['workspace'],
+    async run({ em, actor, options, io, config }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      // Whoever runs the CLI holds the database: an admin of every workspace.
+      const link = await issueSignInLink(em, { workspace, role: 'admin', actor, personName: actor.id.replace(/^cli:/, ''), now: new Date() });
+      const url = `${config.publicUrl}${link.path}`;
+      io.stdout.write(
+        options.json
+          ? json({ workspace: workspace.name, role: 'admin', url, expiresAt: link.expiresAt })
+          : `Sign-in link for the dashboard of workspace "${workspace.name}" (admin), valid once until ${timestamp(link.expiresAt)}:\n\n  ${url}\n\n` +
+              `Open it in your browser; do not share it (whoever opens it first is signed in as you).\n`,
+      );
+      return 0;
+    },
+  },
+
+  'dashboard sessions': {
+    arguments: [],
+    options: ['workspace'],
+    async run({ em, options, io }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const sessions = await listSessions(em, workspace, new Date());
+      io.stdout.write(
+        options.json
+          ? json({ workspace: workspace.name, sessions })
+          : sessions.length === 0
+            ? `Nobody is signed in to the dashboard of workspace "${workspace.name}".\n`
+            : table(
+                ['ID', 'PERSON', 'ROLE', 'SIGNED IN', 'LAST SEEN', 'ENDS'],
+                sessions.map((s) => [s.id.slice(0, 8), `${s.personName} (${s.person})`, s.role, timestamp(s.createdAt), timestamp(s.lastSeenAt), timestamp(s.expiresAt)]),
+              ),
+      );
+      return 0;
+    },
+  },
+
+  'dashboard revoke': {
+    arguments: ['session'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [session]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const ended = await revokeSessions(em, { workspace, idPrefix: session!, actor, now: new Date() });
+      io.stdout.write(options.json ? json({ workspace: workspace.name, ended }) : `Ended ${ended} dashboard session${ended === 1 ? '' : 's'} of workspace "${workspace.name}"; ${ended === 1 ? 'its' : 'their'} next request is signed out.\n`);
+      return 0;
+    },
+  },
+
+  'setting set': {
+    arguments: ['name', 'value'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [name, value]) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const parsed = parseSettingValue(name!, value!);
+      await setWorkspaceSetting(em, { workspace, name: parsed.name, value: parsed.value, actor, now: new Date() });
+      io.stdout.write(options.json ? json({ workspace: workspace.name, [parsed.name]: parsed.value }) : `${parsed.name} is ${parsed.value ? 'on' : 'off'} for workspace "${workspace.name}".\n`);
+      return 0;
+    },
+  },
+
+  'setting list': {
+    arguments: [],
+    options: ['workspace'],
+    async run({ em, options, io }) {
+      const workspace = await findWorkspace(em, options.workspace);
+      const settings = await workspaceSettings(em, workspace);
+      io.stdout.write(
+        options.json
+          ? json({ workspace: workspace.name, settings })
+          : table(['SETTING', 'VALUE', 'DEFAULT', 'WHAT'], (Object.keys(SETTINGS) as (keyof typeof SETTINGS)[]).map((n) => [n, settings[n] ? 'on' : 'off', SETTINGS[n].default ? 'on' : 'off', SETTINGS[n].summary])),
       );
       return 0;
     },

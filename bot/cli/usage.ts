@@ -37,6 +37,15 @@ Chat
   subscription enable <platform:channel>  send alerts again to a channel delivery disabled, e.g. slack:C0123
   discord register [--guild <id>]         put /deepclaw into Discord (all servers, or one at once); safe to repeat
 
+Dashboard (docs/dashboard.md)
+  dashboard login                         print a one-time sign-in link (admin; works once, for 10 minutes)
+  dashboard sessions                      who is signed in to the dashboard, and until when
+  dashboard revoke <session|all>          end a session (its id or first 8 characters), or all of them
+
+Workspace settings
+  setting set <name> <on|off>             e.g. setting set dashboard.viewers-see-cost off
+  setting list                            every setting, its value and default
+
 Telegram (docs/telegram.md)
   telegram set-webhook [public-url]       point Telegram at <url>/telegram/webhook (default DEEPCLAW_PUBLIC_URL)
                                           and set the command list; generates the webhook secret if unset

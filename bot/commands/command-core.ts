@@ -17,6 +17,7 @@ import { isAllowed, refusal } from './authorization.ts';
 import type { AlertActionRequest, CommandRequest, Place, Requester } from './command-request.ts';
 import { parseCommand, SUBCOMMANDS, type ParsedCommand, type SubcommandName } from './grammar.ts';
 import { helpReply } from './help.ts';
+import { dashboardCommand } from './dashboard-command.ts';
 import { linkCommand } from './link-command.ts';
 import { toRequester } from './replies.ts';
 import { costCommand, instancesCommand, statusCommand } from './status-commands.ts';
@@ -58,6 +59,7 @@ const VERBS: Record<SubcommandName, string> = {
   subscribe: 'subscribe channels to alerts',
   unsubscribe: 'unsubscribe channels',
   link: 'link this chat to DeepClaw',
+  dashboard: 'open the dashboard',
 };
 
 export function actorOf(requester: Requester, place: Place): Actor {
@@ -144,6 +146,8 @@ export function answerCommand(context: HandlerContext, command: Exclude<ParsedCo
       return subscribeCommand(context, command.kinds);
     case 'unsubscribe':
       return unsubscribeCommand(context);
+    case 'dashboard':
+      return dashboardCommand(context);
   }
 }
 

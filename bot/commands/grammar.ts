@@ -23,7 +23,8 @@ export type ParsedCommand =
   | { name: 'subscribe'; kinds: EventKind[] | null }
   | { name: 'unsubscribe' }
   | { name: 'link'; code: string }
-  | { name: 'cost'; instance?: string; days: number };
+  | { name: 'cost'; instance?: string; days: number }
+  | { name: 'dashboard' };
 
 export type SubcommandName = ParsedCommand['name'];
 
@@ -48,6 +49,8 @@ export const SUBCOMMANDS: Record<SubcommandName, SubcommandSpec> = {
   cost: { usage: '/deepclaw cost [instance] [days]', summary: 'spend per day (default 7 days, at most 90) and the top models', permission: 'anyone' },
   ack: { usage: '/deepclaw ack <event>', summary: 'acknowledge an open event (its id or first 8 characters); reminders stop', permission: 'anyone' },
   help: { usage: '/deepclaw help [subcommand]', summary: 'these commands', permission: 'anyone' },
+  // A sign-in link is a credential for ten minutes: it goes only to the person asking.
+  dashboard: { usage: '/deepclaw dashboard', summary: 'a one-time link (10 minutes) that signs you in to the web dashboard, sent only to you', permission: 'anyone', repliesWithSecret: true },
   'rotate-token': {
     usage: '/deepclaw rotate-token <instance> [--grace 15m]',
     summary: 'new sync token, sent only to you; the old one stops now or after the grace',
@@ -261,6 +264,11 @@ const PARSERS: { [K in SubcommandName]: (words: Words) => Extract<ParsedCommand,
       throw new ArgumentError('a link code is 8 letters and digits, like ABCD-EFGH; an admin prints one with: deepclaw link-code');
     }
     return { name: 'link', code };
+  },
+  dashboard(words) {
+    expectOptions(words, []);
+    expectPositionals(words, 0, 0, '');
+    return { name: 'dashboard' };
   },
   cost(words) {
     expectOptions(words, []);

@@ -83,6 +83,7 @@ export function snapshotRoutes(router: Router<AppState>, deps: Pick<AppDependenc
           result = accepted.replay ? 'replay' : 'accepted';
           metrics.snapshotsAccepted.inc({ replay: String(accepted.replay) });
           if (accepted.worthEvaluating) ingest.onSnapshotWorthEvaluating?.(accepted.owner.instanceId);
+          if (!accepted.replay) ingest.onSnapshotStored?.(accepted.owner.instanceId);
           return;
         }
       }

@@ -3,6 +3,8 @@ import { AuditLog } from './audit-log.ts';
 import { ChannelSendWindow } from './channel-send-window.ts';
 import { ChatLink } from './chat-link.ts';
 import { CronJob } from './cron-job.ts';
+import { DashboardSession } from './dashboard-session.ts';
+import { DashboardSignIn } from './dashboard-sign-in.ts';
 import { Event } from './event.ts';
 import { InboundRequest } from './inbound-request.ts';
 import { EventGroup } from './event-group.ts';
@@ -18,9 +20,11 @@ import { ThresholdOverride } from './threshold-override.ts';
 import { UsageHourly } from './usage-hourly.ts';
 import { UsageLateWrite } from './usage-late-write.ts';
 import { UsageSummary } from './usage-summary.ts';
+import { ShareLink } from './share-link.ts';
 import { Workspace } from './workspace.ts';
+import { WorkspaceSetting } from './workspace-setting.ts';
 
-export { AuditLog, ChannelSendWindow, ChatLink, CronJob, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
+export { AuditLog, ChannelSendWindow, ChatLink, CronJob, DashboardSession, DashboardSignIn, ShareLink, WorkspaceSetting, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
 
 export const entities = [
   Workspace,
@@ -43,4 +47,8 @@ export const entities = [
   ThresholdOverride,
   RotationFollowUp,
   InboundRequest,
+  DashboardSignIn,
+  DashboardSession,
+  ShareLink,
+  WorkspaceSetting,
 ];
