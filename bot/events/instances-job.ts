@@ -30,6 +30,8 @@ const COMMIT_SLACK_MS = 2000;
 export const REJUDGE_AFTER_MS = 60_000;
 
 export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges(changes: EventChange[]): void }): ScheduledJob {
+  // Ticks shorter than the default are for the demo and tests, which want every snapshot judged.
+  const rejudgeAfterMs = options.tickSeconds < 5 ? 0 : REJUDGE_AFTER_MS;
   let previousRun: Date | undefined;
   /** Instances that synced and were not judged since. */
   const waiting = new Set<string>();
@@ -56,7 +58,7 @@ export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges
          ) due group by instance_id`,
         [since],
       );
-      for (const [id, at] of judgedAt) if (now.getTime() - at >= REJUDGE_AFTER_MS) judgedAt.delete(id);
+      for (const [id, at] of judgedAt) if (now.getTime() - at >= rejudgeAfterMs) judgedAt.delete(id);
       const judge = new Set<string>();
       const withUsage = new Set<string>();
       for (const row of due) {
