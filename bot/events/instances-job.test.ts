@@ -14,6 +14,16 @@ describeStorage('the per-instance evaluation tick', (db) => {
   });
   afterAll(() => app.close());
   const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
+  /** Sends `snapshot` as its agent would, at `at` on the service's clock; it must be accepted. */
+  const pushSnapshot = async (token: string, snapshot: ReturnType<typeof buildSnapshot>, at: Date) => {
+    app.setNow(at);
+    const response = await fetch(`${app.base}/v1/snapshots`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(snapshot),
+    });
+    expect(response.status).toBe(202);
+  };
 
   it('judges instances that synced, and keeps judging an open error spike as time moves on without snapshots', async () => {
     const { token } = (await cli(['instance', 'add', 'spiky', '--json'], { env: { DATABASE_URL: db().url } })).json();
@@ -24,13 +34,7 @@ describeStorage('the per-instance evaluation tick', (db) => {
     const failing = buildSnapshot({ sentAt: at, hours: 1 });
     failing.usage = failing.usage.map((bucket) => ({ ...bucket, runs: 40, errors: 30 }));
     failing.gateway = { ...failing.gateway, live: false };
-    app.setNow(at);
-    const response = await fetch(`${app.base}/v1/snapshots`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(failing),
-    });
-    expect(response.status).toBe(202);
+    await pushSnapshot(token, failing, at);
     await job.run(new Date(at.getTime() + 1000));
     const spiky = (list: EventChange[]) => list.filter((c) => c.instanceId === instance!.id).map((c) => `${c.change} ${c.kind}`).sort();
     expect(spiky(changes)).toEqual(['opened error-spike', 'opened gateway-down']);
@@ -52,13 +56,7 @@ describeStorage('the per-instance evaluation tick', (db) => {
     const push = async (sentAt: Date, seq: number, errors: number) => {
       const snapshot = buildSnapshot({ sentAt, hours: 1, seq });
       snapshot.usage = snapshot.usage.map((bucket) => ({ ...bucket, runs: 40, errors }));
-      app.setNow(sentAt);
-      const response = await fetch(`${app.base}/v1/snapshots`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(snapshot),
-      });
-      expect(response.status).toBe(202);
+      await pushSnapshot(token, snapshot, sentAt);
       return snapshot;
     };
     const at = new Date('2026-11-22T12:10:00Z');
