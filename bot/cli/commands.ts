@@ -30,6 +30,7 @@ import { instanceStatus } from '../status/instance-status.ts';
 import type { Workspace } from '../storage/entities/index.ts';
 import type { Orm } from '../storage/orm.ts';
 import { checkSyncToken, revokeSyncTokens, rotateSyncToken } from '../tokens/sync-tokens.ts';
+import { setWorkspaceTimeZone } from '../workspaces/time-zone.ts';
 import { createWorkspace, findWorkspace, listWorkspaces } from '../workspaces/workspaces.ts';
 import { json, table, timestamp } from './output.ts';
 import type { CliIo } from './run-cli.ts';
@@ -92,6 +93,24 @@ export const COMMANDS: Record<string, Command> = {
         options.json
           ? json({ workspaces })
           : table(['WORKSPACE', 'INSTANCES', 'CREATED'], workspaces.map((w) => [w.name, String(w.instanceCount), timestamp(w.createdAt)])),
+      );
+      return 0;
+    },
+  },
+
+  'workspace set': {
+    arguments: ['setting', 'value'],
+    options: ['workspace'],
+    async run({ em, actor, options, io }, [setting, value]) {
+      if (setting !== 'timezone') {
+        throw new InvalidInputError('unknown_workspace_setting', `"${setting!.slice(0, 60)}" is not a workspace setting: the one there is is timezone (e.g. workspace set timezone Europe/Berlin). Dashboard settings are under "setting set".`);
+      }
+      const workspace = await findWorkspace(em, options.workspace);
+      const timeZone = await setWorkspaceTimeZone(em, { workspace, timeZone: value!, actor, now: new Date() });
+      io.stdout.write(
+        options.json
+          ? json({ workspace: workspace.name, timezone: timeZone })
+          : `Workspace "${workspace.name}" keeps time in ${timeZone}: its months (budgets) and digests follow that clock.\n`,
       );
       return 0;
     },

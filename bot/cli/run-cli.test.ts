@@ -159,6 +159,17 @@ describeStorage('admin CLI', (db) => {
     expect((await run(['workspace', 'list'])).stdout).toMatch(/^team-b\s+1\s/m);
   });
 
+  it('sets a workspace\'s time zone, refuses an unknown zone or setting, and audits the change', async () => {
+    expect((await run(['workspace', 'set', 'timezone', 'europe/berlin'])).stdout).toBe('Workspace "default" keeps time in Europe/Berlin: its months (budgets) and digests follow that clock.\n');
+    const typo = await run(['workspace', 'set', 'timezone', 'Europe/Berln']);
+    expect(typo.exitCode).toBe(1);
+    expect(typo.stderr).toMatch(/^deepclaw: "Europe\/Berln" is not a time zone\. Did you mean "Europe\/Berlin"/);
+    const unknown = await run(['workspace', 'set', 'colour', 'blue']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatch(/"colour" is not a workspace setting/);
+    expect((await run(['audit', '--json'])).json().entries).toContainEqual(expect.objectContaining({ action: 'setting.changed', subject: 'timezone' }));
+  });
+
   it('keeps instance names per workspace and suggests workspaces too', async () => {
     await run(['workspace', 'create', 'team-c']);
     expect((await run(['instance', 'add', 'shared-name'])).exitCode).toBe(0);

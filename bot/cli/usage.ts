@@ -4,6 +4,8 @@ export const USAGE = `Usage: deepclaw <command> [options]
 Workspaces
   workspace create <name>                 create a workspace
   workspace list                          list workspaces and their instance counts
+  workspace set timezone <zone>           the workspace's clock for budgets' months and digests,
+                                          an IANA name such as Europe/Berlin (default UTC)
 
 Instances (default workspace unless --workspace is given)
   instance add <name> [--interval 5m]     add an instance; prints its sync token once

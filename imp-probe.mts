@@ -1,0 +1,10 @@
+const { PGlite } = await import('@electric-sql/pglite');
+let t2 = performance.now();
+const db = await PGlite.create('memory://');
+console.log('pglite memory create', Math.round(performance.now()-t2));
+t2 = performance.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', Math.round(performance.now()-t2), dump.size);
+t2 = performance.now();
+const db2 = await PGlite.create('/tmp/pgl-x-'+Date.now(), { loadDataDir: dump });
+console.log('load into fs', Math.round(performance.now()-t2));
