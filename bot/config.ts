@@ -41,6 +41,13 @@ const duration = (fallback: string) =>
     .default(fallback)
     .transform((value, ctx) => secondsOrIssue(value, ctx, 'expected a duration like 30s, 5m or 1h'));
 
+/** Like `duration`, and `0s` (or `0`) for "not at all". */
+const durationOrNone = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => (/^0+[smhd]?$/.test(value.trim()) ? 0 : secondsOrIssue(value, ctx, 'expected a duration like 30s, 5m or 1h, or 0s for none')));
+
 /** Unset means "use the built-in behaviour" (so there is no default to show). */
 const optionalDuration = (message: string) =>
   z
@@ -107,6 +114,9 @@ const environmentSchema = z.object({
   ),
   DEEPCLAW_REMINDER_EVERY: optionalDuration('expected a duration like 4h'),
   DEEPCLAW_STALE_GRACE: optionalDuration('expected a duration like 30s, 5m or 1h'),
+  DEEPCLAW_GROUP_WAIT: durationOrNone('30s'),
+  DEEPCLAW_GROUP_INTERVAL: durationOrNone('5m'),
+  DEEPCLAW_HELD_SETTLE: durationOrNone('2m'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DEEPCLAW_PUBLIC_URL: httpUrl.optional(),
   DEEPCLAW_ADMINS: z
@@ -198,6 +208,15 @@ export interface Config {
     staleGraceSeconds?: number;
     /** Remind about open, unacknowledged events this often; unset = no reminders. */
     reminderEverySeconds?: number;
+    /** One message per instance's trouble (bot/notifications/incidents.ts). */
+    grouping: {
+      /** An incident's message waits this long after its first problem, so a burst arrives whole. */
+      waitSeconds: number;
+      /** The least time between two replies about problems that joined an incident later. */
+      intervalSeconds: number;
+      /** After a cause resolves, what it held back and is still open is paged after this long. */
+      settleSeconds: number;
+    };
   };
   logLevel: LogLevel;
   /** Where people and agents reach this service (install instructions name it); default http://HOST:PORT. */
@@ -318,7 +337,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     webProcesses: e.DEEPCLAW_WEB_PROCESSES,
     workerPort: e.DEEPCLAW_WORKER_PORT,
     consoleAlerts: e.DEEPCLAW_CONSOLE_ALERTS,
-    events: { tickSeconds: e.DEEPCLAW_TICK, staleGraceSeconds: e.DEEPCLAW_STALE_GRACE, reminderEverySeconds: e.DEEPCLAW_REMINDER_EVERY },
+    events: {
+      tickSeconds: e.DEEPCLAW_TICK,
+      staleGraceSeconds: e.DEEPCLAW_STALE_GRACE,
+      reminderEverySeconds: e.DEEPCLAW_REMINDER_EVERY,
+      grouping: { waitSeconds: e.DEEPCLAW_GROUP_WAIT, intervalSeconds: e.DEEPCLAW_GROUP_INTERVAL, settleSeconds: e.DEEPCLAW_HELD_SETTLE },
+    },
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.DEEPCLAW_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     chatAdmins: e.DEEPCLAW_ADMINS ?? new Set(),

@@ -38,6 +38,7 @@ import { ensureConsoleSubscriptions, removeConsoleSubscriptions } from './notifi
 import { postgresSignals } from './signals/postgres-signals.ts';
 import { localSignals, type Signals } from './signals/signals.ts';
 import { DEFAULT_DELIVERY } from './notifications/deliver.ts';
+import { releaseHeldJob } from './notifications/release-held.ts';
 import { deliveryJob } from './notifications/delivery-job.ts';
 import { remindersJob } from './notifications/reminders.ts';
 import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
@@ -111,7 +112,15 @@ export async function startService(options: { config: Config; logger: Logger; ro
         staleJob(database.orm, { ...config.events, onChanges }),
         instancesJob(database.orm, { tickSeconds: config.events.tickSeconds, onChanges }),
         usageSummaryJob(database.orm, (written) => logger.info(written, 'usage summarized')),
-        deliveryJob(database.orm, adapters, config.events.tickSeconds, logger, DEFAULT_DELIVERY, pipeline?.deliveries),
+        deliveryJob(
+          database.orm,
+          adapters,
+          config.events.tickSeconds,
+          logger,
+          { ...DEFAULT_DELIVERY, groupWaitSeconds: config.events.grouping.waitSeconds, groupIntervalSeconds: config.events.grouping.intervalSeconds },
+          pipeline?.deliveries,
+        ),
+        releaseHeldJob(database.orm, { tickSeconds: config.events.tickSeconds, settleSeconds: config.events.grouping.settleSeconds }),
         rotationFollowUpsJob(database.orm, [...adapters.keys()], config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
         // Postgres servers vacuum themselves; PGlite has no autovacuum (bot/storage/embedded-vacuum.ts).

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { toDurationText } from '../duration.ts';
 import { NotFoundError } from '../errors.ts';
 import type { EventKind } from '../events/decision.ts';
-import { ackEvent } from '../events/event-store.ts';
+import { ackEvent, ackRestOfIncident } from '../events/event-store.ts';
 import { setMute } from '../events/mutes.ts';
 import { enqueueAckRedraw } from '../notifications/enqueue.ts';
 import { message, note, text, type Reply } from '../messages/message.ts';
@@ -85,8 +85,10 @@ async function acknowledge(context: HandlerContext, eventId: string): Promise<Re
       details: { eventId: event.id, kind: event.kind, by: requester.displayName },
       at: now,
     });
+    const alsoAcked = await ackRestOfIncident(tx, event.id, actor.id, now);
     await enqueueAckRedraw(tx, event.id, now);
-    return [toChannel(message(`👀 ${requester.displayName} acknowledged ${event.instance_name}: ${event.kind}`, note('Reminders for it stop; it still resolves on its own.')))];
+    const also = alsoAcked > 0 ? ` and ${alsoAcked} more problem${alsoAcked === 1 ? '' : 's'} in the same alert` : '';
+    return [toChannel(message(`👀 ${requester.displayName} acknowledged ${event.instance_name}: ${event.kind}${also}`, note(`Reminders for ${alsoAcked > 0 ? 'them' : 'it'} stop; ${alsoAcked > 0 ? 'each' : 'it'} still resolves on its own.`)))];
   });
 }
 

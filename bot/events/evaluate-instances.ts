@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueNotifications } from '../notifications/enqueue.ts';
+import { claimFirstContact } from '../notifications/first-contact.ts';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
 import { applyDecisions, openEventsByInstance, refreshDetails, type DetailsRefresh, type EventChange } from './event-store.ts';
 import { loadInstanceFacts, type InstanceFacts } from './instance-facts.ts';
@@ -73,24 +74,26 @@ async function evaluateBatch(em: EntityManager, batch: readonly string[], now: D
   for (const [instanceId, instanceFacts] of facts) {
     const openOfInstance = open.get(instanceId) ?? new Map<EventKind, OpenEvents>();
     const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholdsFrom(overrides.get(instanceId) ?? new Map()));
-    if (!decisions) continue;
     let transitions = false;
     for (const kind of KINDS) {
-      for (const decision of decisions[kind]) {
+      for (const decision of decisions?.[kind] ?? []) {
         if (decision.action !== 'keep') transitions = true;
         else if (decision.details && !sameFigures(openOfInstance.get(kind)?.get(decision.key)?.details, decision.details)) {
           refreshes.push({ instanceId, kind, key: decision.key, details: decision.details });
         }
       }
     }
-    if (!transitions) continue;
+    // A paused instance is announced when it is resumed and judged.
+    const firstContact = instanceFacts.unannounced && !instanceFacts.paused;
+    if (!transitions && !firstContact) continue;
     changes.push(
       ...(await em.transactional(async (tx) => {
+        const connected = firstContact ? await claimFirstContact(tx, instanceId, now) : undefined;
         const applied: EventChange[] = [];
         for (const kind of KINDS) {
-          applied.push(...(await applyDecisions(tx, instanceId, kind, decisions[kind].filter((d) => d.action !== 'keep'), now)));
+          applied.push(...(await applyDecisions(tx, instanceId, kind, (decisions?.[kind] ?? []).filter((d) => d.action !== 'keep'), now)));
         }
-        await enqueueNotifications(tx, applied, now);
+        await enqueueNotifications(tx, applied, now, connected ? { connected: new Map([[instanceId, connected]]) } : {});
         return applied;
       })),
     );

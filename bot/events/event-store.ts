@@ -156,6 +156,20 @@ export async function ackEvent(em: EntityManager, eventId: string, actorId: stri
   return acked.length === 1;
 }
 
+/**
+ * Ack acts on the whole incident an alert's message stands for: acknowledging its leader
+ * acknowledges the incident's other open problems too. Returns how many more were acknowledged.
+ */
+export async function ackRestOfIncident(em: EntityManager, leaderEventId: string, actorId: string, now: Date): Promise<number> {
+  const acked = await em.execute<{ id: string }[]>(
+    `update event set state = 'acked', acked_at = ?, acked_by = ?
+      where state = 'open' and incident_id = (select id from incident where leader_event_id = ? and resolved_at is null)
+      returning id`,
+    [now, actorId, leaderEventId],
+  );
+  return acked.length;
+}
+
 export interface ListedEvent {
   id: string;
   instance: string;

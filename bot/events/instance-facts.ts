@@ -17,6 +17,8 @@ export interface InstanceFacts extends UsageFacts {
   cron: CronJobFacts[];
   /** Whether usage was read (spend, calls, historySince); without it the usage rules do not run. */
   usageLoaded: boolean;
+  /** It has synced and its first contact was never announced (bot/notifications/first-contact.ts). */
+  unannounced: boolean;
 }
 
 /** `withUsage`: the instances whose usage to read as well (default: all of them). */
@@ -29,8 +31,8 @@ export async function loadInstanceFacts(
   const ids = sqlArray(instanceIds);
   const facts = new Map<string, InstanceFacts>();
 
-  const states = await em.execute<{ id: string; paused: boolean; gateway: GatewayFacts['gateway'] | null; security: SecurityFacts | null }[]>(
-    `select i.id, i.paused_at is not null as paused, s.gateway, s.security
+  const states = await em.execute<{ id: string; paused: boolean; unannounced: boolean; gateway: GatewayFacts['gateway'] | null; security: SecurityFacts | null }[]>(
+    `select i.id, i.paused_at is not null as paused, i.connected_at is null and s.instance_id is not null as unannounced, s.gateway, s.security
        from instance i left join instance_state s on s.instance_id = i.id where i.id = any(?::uuid[])`,
     [ids],
   );
@@ -41,6 +43,7 @@ export async function loadInstanceFacts(
       gateway: state.gateway ?? undefined,
       security: state.security ?? undefined,
       usageLoaded: false,
+      unannounced: state.unannounced,
       cron: [],
       spend: [],
       calls: [],

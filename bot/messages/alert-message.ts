@@ -9,7 +9,8 @@ import { utcMinute } from '../human-format.ts';
 
 export type { Severity } from './message.ts';
 
-const TITLES: Record<EventKind, string> = {
+/** What each kind is called in an alert's title ("my-vps: gateway down"). */
+export const TITLES: Record<EventKind, string> = {
   stale: 'stopped syncing',
   'gateway-down': 'gateway down',
   'cron-failed': 'cron job failed',
@@ -19,7 +20,7 @@ const TITLES: Record<EventKind, string> = {
   security: 'security posture regressed',
 };
 
-const SEVERITY: Record<EventKind, Severity> = {
+export const SEVERITY: Record<EventKind, Severity> = {
   stale: 'critical',
   'gateway-down': 'critical',
   'cron-failed': 'warning',

@@ -27,25 +27,32 @@ export async function redrawAfterAck(pool: Pool, adapter: ChatAdapter, row: AckR
   // Never posted here (it failed, or was grouped): there is nothing to redraw, and posting the
   // alert now, late, would page a channel for something someone is already handling.
   if (!row.open_ref) return undefined;
-  const { rows } = await pool.query<{ state: string; acked_at: string | null; acked_by: string | null; acked_by_name: string | null }>(
-    `select e.state, e.acked_at, e.acked_by,
-            (select a.details->>'by' from audit_log a
-              where a.action = 'event.acked' and a.details->>'eventId' = e.id::text order by a.id desc limit 1) as acked_by_name
-       from event e where e.id = $1`,
-    [row.event_id],
-  );
-  const event = rows[0];
+  const acked = await acknowledgement(pool, row.event_id);
   // Resolved meanwhile: the resolve's own edit shows the final state; redrawing it as merely
   // acknowledged would take that back (rows of one event may be delivered in either order).
-  if (!event || event.state !== 'acked' || !event.acked_at) return undefined;
+  if (!acked) return undefined;
   const message = alertMessage({
     eventId: row.event_id,
     instanceName: row.instance_name,
     kind: row.kind,
     summary: row.summary,
     openedAt: new Date(row.opened_at),
-    acked: { by: event.acked_by_name ?? event.acked_by ?? 'someone', at: new Date(event.acked_at) },
+    acked,
   });
   await adapter.update(row.open_ref, message);
   return undefined;
+}
+
+/** Who acknowledged the event and when, as the chat shows them; undefined unless it is acked now. */
+export async function acknowledgement(pool: Pool, eventId: string): Promise<{ by: string; at: Date } | undefined> {
+  const { rows } = await pool.query<{ state: string; acked_at: string | null; acked_by: string | null; acked_by_name: string | null }>(
+    `select e.state, e.acked_at, e.acked_by,
+            (select a.details->>'by' from audit_log a
+              where a.action = 'event.acked' and a.details->>'eventId' = e.id::text order by a.id desc limit 1) as acked_by_name
+       from event e where e.id = $1`,
+    [eventId],
+  );
+  const event = rows[0];
+  if (!event || event.state !== 'acked' || !event.acked_at) return undefined;
+  return { by: event.acked_by_name ?? event.acked_by ?? 'someone', at: new Date(event.acked_at) };
 }

@@ -15,6 +15,7 @@ import type { Logger } from '../logger.ts';
 import { alertMessage, type AlertMessage } from '../messages/alert-message.ts';
 import { staleGroupMessage } from '../messages/stale-group-message.ts';
 import { redrawAfterAck } from './ack-redraw.ts';
+import { deliverIncidentRow } from './incident-delivery.ts';
 import { takeChannelSlot } from './channel-rate-limit.ts';
 import { stopChannel } from './channel-stopped.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
@@ -34,7 +35,19 @@ export interface DeliveryOptions {
   random?: () => number;
   /** Told the outcome of each row (metrics). */
   observer?: DeliveryObserver;
+  /**
+   * How long an incident's message waits after its first problem opened, so the problems of one
+   * burst arrive as one message (Alertmanager's group_wait; `DEEPCLAW_GROUP_WAIT`, default 30 s).
+   */
+  groupWaitSeconds?: number;
+  /**
+   * The least time between two replies about problems that joined an incident later
+   * (Alertmanager's group_interval; `DEEPCLAW_GROUP_INTERVAL`, default 5 min); edits are immediate.
+   */
+  groupIntervalSeconds?: number;
 }
+
+export const DEFAULT_GROUP_INTERVAL_SECONDS = 300;
 
 export const DEFAULT_DELIVERY: DeliveryOptions = { batchSize: 50, maxPerChannelPerSecond: 5, leaseSeconds: 60, maxAttempts: 10 };
 
@@ -44,9 +57,9 @@ export interface DeliveryReport {
   failed: number;
 }
 
-interface Claimed {
+export interface Claimed {
   id: string;
-  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'ack' | 'group-open' | 'group-update' | 'group-resolve' | 'notice';
+  action: 'open' | 'resolve' | 'reminder' | 'flapping' | 'ack' | 'incident-update' | 'incident-news' | 'group-open' | 'group-update' | 'group-resolve' | 'notice';
   attempts: number;
   /** The event's columns are null for a notice (its message is rendered already). */
   event_id: string;
@@ -63,8 +76,12 @@ interface Claimed {
   channel_id: string;
   thread_ref: MessageRef | null;
   message: AlertMessage | null;
+  /** The message this row acts on: the event's own alert, or its incident's (on the leader). */
   open_ref: MessageRef | null;
   open_state: string | null;
+  open_sent_at: string | null;
+  /** Null for events opened before incidents existed, and for notices. */
+  incident_id: string | null;
 }
 
 /** `logger` hears of every channel that stops receiving alerts (a warning, never silence). */
@@ -86,16 +103,19 @@ export async function deliverDue(pool: Pool, adapters: ReadonlyMap<string, ChatA
       continue;
     }
     try {
+      // One event's own alert: its post, edits and replies.
+      const single = () => (row.action === 'ack' ? redrawAfterAck(pool, adapter, row) : send(adapter, row, now));
       const ref =
         row.action === 'notice'
           ? await sendNotice(adapter, row)
           : row.action.startsWith('group-')
             ? await sendGroupNotice(pool, adapter, row, now, covered)
-            : row.action === 'ack'
-              ? await redrawAfterAck(pool, adapter, row)
-              : await send(adapter, row, now);
-      if (ref === 'deferred') {
-        await reschedule(pool, row.id, new Date(now.getTime() + 5000), null, true);
+            : row.incident_id
+              ? await deliverIncidentRow(pool, adapter, row, { now, groupIntervalSeconds: options.groupIntervalSeconds ?? DEFAULT_GROUP_INTERVAL_SECONDS, single })
+              : await single();
+      if (ref === 'deferred' || ref instanceof Date) {
+        // Waiting for the message it edits (5 s), or for the group interval to pass (until then).
+        await reschedule(pool, row.id, ref === 'deferred' ? new Date(now.getTime() + 5000) : ref, null, true);
         report.retried += 1;
         options.observer?.delivered({ result: 'retried', platform: row.platform, reason: 'deferred' });
         continue;
@@ -225,9 +245,14 @@ async function claim(pool: Pool, platforms: string[], now: Date, options: Delive
   // A row is addressed to a subscription, or (a notice) to a bare channel: platform and channel_id.
   const { rows } = await pool.query<Claimed>(
     `with due as (
-       select n.id from notification n left join subscription s on s.id = n.subscription_id
+       select n.id from notification n
+         left join subscription s on s.id = n.subscription_id
+         -- An incident's message waits for the group wait after its first problem opened.
+         left join event ge on n.action = 'open' and ge.id = n.event_id
+         left join incident gi on gi.id = ge.incident_id
         where n.state = 'pending' and n.next_attempt_at <= $1 and (n.claimed_until is null or n.claimed_until < $1)
           and coalesce(s.platform, n.platform) = any($2::text[]) and s.disabled_at is null
+          and (gi.id is null or gi.opened_at <= $1 - make_interval(secs => $5))
         order by n.next_attempt_at
         limit $3
         for update of n skip locked
@@ -240,14 +265,15 @@ async function claim(pool: Pool, platforms: string[], now: Date, options: Delive
      select c.id, c.action, c.attempts, e.id as event_id, e.group_id, e.kind, e.summary, e.opened_at, e.resolved_at, e.resolve_summary,
             i.name as instance_name, s.id as subscription_id,
             coalesce(s.platform, c.platform) as platform, coalesce(s.channel_id, c.channel_id) as channel_id, c.thread_ref, c.message,
-            o.message_ref as open_ref, o.state as open_state
+            o.message_ref as open_ref, o.state as open_state, o.sent_at as open_sent_at, e.incident_id
        from claimed c
        left join event e on e.id = c.event_id
        left join instance i on i.id = e.instance_id
        left join subscription s on s.id = c.subscription_id
-       left join notification o on o.event_id = c.event_id and o.subscription_id = c.subscription_id and o.action = 'open'
+       left join incident inc on inc.id = e.incident_id
+       left join notification o on o.event_id = coalesce(inc.leader_event_id, c.event_id) and o.subscription_id = c.subscription_id and o.action = 'open'
       order by c.created_at`,
-    [now, platforms, options.batchSize, options.leaseSeconds],
+    [now, platforms, options.batchSize, options.leaseSeconds, options.groupWaitSeconds ?? 0],
   );
   return rows;
 }

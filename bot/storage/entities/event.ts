@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { EventGroup } from './event-group.ts';
+import { Incident } from './incident.ts';
 import { Instance } from './instance.ts';
 
 /**
@@ -29,6 +30,8 @@ export const Event = defineEntity({
     resolveSummary: p.text().nullable(),
     /** Set when the event is alerted as part of a grouped stale alert instead of on its own. */
     group: () => p.manyToOne(EventGroup).nullable().deleteRule('set null'),
+    /** The instance's incident this event is alerted in (bot/notifications/incidents.ts). */
+    incident: () => p.manyToOne(Incident).nullable().deleteRule('set null'),
   },
   uniques: [
     {
@@ -38,7 +41,11 @@ export const Event = defineEntity({
     },
   ],
   // Serves "the open events of these instances" on every evaluation tick.
-  indexes: [{ name: 'event_open_by_instance', expression: `create index "event_open_by_instance" on "event" ("instance_id") where "state" <> 'resolved'` }],
+  indexes: [
+    { name: 'event_open_by_instance', expression: `create index "event_open_by_instance" on "event" ("instance_id") where "state" <> 'resolved'` },
+    // Serves "the members of this incident" whenever its message is drawn.
+    { name: 'event_by_incident', expression: `create index "event_by_incident" on "event" ("incident_id") where "incident_id" is not null` },
+  ],
 });
 
 export type Event = InferEntity<typeof Event>;

@@ -7,6 +7,7 @@ import { DashboardSession } from './dashboard-session.ts';
 import { DashboardSignIn } from './dashboard-sign-in.ts';
 import { Event } from './event.ts';
 import { InboundRequest } from './inbound-request.ts';
+import { Incident } from './incident.ts';
 import { EventGroup } from './event-group.ts';
 import { Instance } from './instance.ts';
 import { InstanceState } from './instance-state.ts';
@@ -24,7 +25,7 @@ import { ShareLink } from './share-link.ts';
 import { Workspace } from './workspace.ts';
 import { WorkspaceSetting } from './workspace-setting.ts';
 
-export { AuditLog, ChannelSendWindow, ChatLink, CronJob, DashboardSession, DashboardSignIn, ShareLink, WorkspaceSetting, Event, EventGroup, InboundRequest, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
+export { AuditLog, ChannelSendWindow, ChatLink, CronJob, DashboardSession, DashboardSignIn, ShareLink, WorkspaceSetting, Event, EventGroup, InboundRequest, Incident, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
 
 export const entities = [
   Workspace,
@@ -41,6 +42,7 @@ export const entities = [
   UsageSummary,
   CronJob,
   EventGroup,
+  Incident,
   Event,
   Notification,
   ChannelSendWindow,

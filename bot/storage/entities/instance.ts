@@ -15,6 +15,8 @@ export const Instance = defineEntity({
     pausedAt: p.datetime().nullable(),
     /** Alerts for this instance are not sent until then (events still open and resolve). */
     mutedUntil: p.datetime().nullable(),
+    /** When its first snapshot was announced ("my-vps connected"); null until it first syncs. */
+    connectedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   // Serves every lookup by name ("rotate-token my-vps") and keeps names unique per workspace.

@@ -27,9 +27,16 @@ export const Notification = defineEntity({
     threadRef: p.json<Record<string, string | number>>().nullable(),
     /** A notice's message, rendered when it was queued (an AlertMessage). */
     message: p.json<Record<string, unknown>>().nullable(),
-    /** open | resolve | reminder | flapping; for grouped stale alerts group-open | group-update | group-resolve; notice */
+    /**
+     * open | resolve | reminder | flapping | ack; for an incident's message (on its leader event)
+     * also incident-update (an edit) | incident-news (a reply about problems that joined later);
+     * for grouped stale alerts group-open | group-update | group-resolve; notice
+     */
     action: p.string().length(16),
-    /** pending | sent | failed | grouped (withdrawn: a grouped stale alert covers it) */
+    /**
+     * pending | sent | failed | grouped (a grouped stale alert covers it) | withdrawn (its incident
+     * resolved before the alert went out: nobody is told of trouble that is already over)
+     */
     state: p.string().length(16),
     attempts: p.integer().default(0),
     nextAttemptAt: p.datetime(),
@@ -45,7 +52,7 @@ export const Notification = defineEntity({
       name: 'notification_once_per_action',
       // Opening and resolving notify each channel once, whichever worker gets there. Reminders and
       // group updates (a member joining, then resolving) may repeat; notices are one-off messages.
-      expression: `create unique index "notification_once_per_action" on "notification" ("event_id", "subscription_id", "action") where "action" not in ('reminder', 'group-update', 'notice')`,
+      expression: `create unique index "notification_once_per_action" on "notification" ("event_id", "subscription_id", "action") where "action" not in ('reminder', 'group-update', 'notice', 'incident-update', 'incident-news')`,
     },
   ],
   // Serves the delivery claim: due pending rows, oldest first.
