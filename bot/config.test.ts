@@ -32,7 +32,7 @@ describe('configuration', () => {
       trustProxy: false,
       snapshotRetentionDays: 14,
       webProcesses: 1,
-      events: { tickSeconds: 5, staleGraceSeconds: undefined, reminderEverySeconds: undefined },
+      events: { tickSeconds: 5, staleGraceSeconds: undefined, reminderEverySeconds: undefined, grouping: { waitSeconds: 30, intervalSeconds: 300, settleSeconds: 120 } },
       logLevel: 'info',
       publicUrl: 'http://127.0.0.1:3000',
       chatAdmins: new Set(),
@@ -165,11 +165,13 @@ describe('configuration', () => {
   });
 
   it('reads the tick and a stale grace override as durations', () => {
-    expect(loadConfig({ DEEPCLAW_TICK: '2s', DEEPCLAW_STALE_GRACE: '30s', DEEPCLAW_REMINDER_EVERY: '4h' }, '/srv').events).toEqual({
+    expect(loadConfig({ DEEPCLAW_TICK: '2s', DEEPCLAW_STALE_GRACE: '30s', DEEPCLAW_REMINDER_EVERY: '4h', DEEPCLAW_GROUP_WAIT: '0s', DEEPCLAW_GROUP_INTERVAL: '10m' }, '/srv').events).toEqual({
       tickSeconds: 2,
       staleGraceSeconds: 30,
       reminderEverySeconds: 14_400,
+      grouping: { waitSeconds: 0, intervalSeconds: 600, settleSeconds: 120 },
     });
+    expect(problemsOf({ DEEPCLAW_GROUP_WAIT: 'a bit' })).toEqual(['DEEPCLAW_GROUP_WAIT: expected a duration like 30s, 5m or 1h, or 0s for none (got "a bit")']);
     expect(problemsOf({ DEEPCLAW_STALE_GRACE: 'soon' })).toEqual(['DEEPCLAW_STALE_GRACE: expected a duration like 30s, 5m or 1h (got "soon")']);
     expect(problemsOf({ DEEPCLAW_TICK: '7s' })).toEqual(['DEEPCLAW_TICK: expected a tick that divides a minute or an hour evenly, like 5s, 30s or 5m (got "7s")']);
   });

@@ -24,13 +24,14 @@ describeStorage('delivery on every worker', (db) => {
     const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
     const env = { env: { DATABASE_URL: db().url } };
     await cli(['workspace', 'create', 'team-burst'], env);
-    await cli(['instance', 'add', 'vps-burst', '--workspace', 'team-burst'], env);
-    const [instance] = await sql<{ id: string; workspace_id: string }>(`select id, workspace_id from instance where name = 'vps-burst'`);
+    // Twelve instances, each in trouble: one message each (one instance's burst is one message).
+    for (let n = 1; n <= 12; n++) await cli(['instance', 'add', `vps-burst-${n}`, '--workspace', 'team-burst'], env);
+    const instances = await sql<{ id: string; workspace_id: string }>(`select id, workspace_id from instance where name like 'vps-burst-%' order by name`);
     await sql(`insert into subscription (id, workspace_id, platform, channel_id, created_at, created_by) values (gen_random_uuid(), ?, 'fleet', 'C-BURST', now(), 'test')`, [
-      instance!.workspace_id,
+      instances[0]!.workspace_id,
     ]);
-    for (const kind of ['cron-failed', 'cron-missed', 'security', 'gateway-down'] as const) {
-      const changes = await applyDecisions(db().database.orm.em.fork(), instance!.id, kind, [1, 2, 3].map((n) => ({ action: 'open' as const, key: `k${n}`, summary: `${kind} ${n}`, details: {} })), NOW);
+    for (const [n, instance] of instances.entries()) {
+      const changes = await applyDecisions(db().database.orm.em.fork(), instance.id, 'cron-failed', [{ action: 'open' as const, key: 'k', summary: `cron-failed ${n}`, details: {} }], NOW);
       await enqueueNotifications(db().database.orm.em.fork(), changes, NOW);
     }
 

@@ -35,7 +35,19 @@ describeStorage('notification outbox', (db) => {
         [row!.workspace_id, c.platform, c.channel, c.kinds ? JSON.stringify(c.kinds) : null, c.mutedUntil ?? null],
       );
     }
-    return { instanceId: row!.id, name: `vps-${n}` };
+    return { instanceId: row!.id, name: `vps-${n}`, workspace: `team-${n}` };
+  }
+
+  /** More instances in a workspace from setup(): a burst of alerts is many instances' (one instance's is one message). */
+  async function moreInstances(workspace: string, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = `${workspace}-extra-${i}`;
+      await cli(['instance', 'add', name, '--workspace', workspace], { env: { DATABASE_URL: db().url } });
+      const [row] = await sql<{ id: string }>('select id from instance where name = ?', [name]);
+      ids.push(row!.id);
+    }
+    return ids;
   }
 
   async function openStale(instanceId: string): Promise<EventChange[]> {
@@ -218,10 +230,10 @@ describeStorage('notification outbox', (db) => {
   });
 
   it('sends a burst to one channel a few at a time, the rest on the next runs', async () => {
-    const { instanceId } = await setup([{ platform: 'recording', channel: 'C-BURST' }]);
-    const kinds = ['cron-failed', 'cron-missed', 'security'] as const;
-    for (const kind of kinds) {
-      const changes = await applyDecisions(em(), instanceId, kind, [1, 2, 3].map((n) => ({ action: 'open' as const, key: `k${n}`, summary: `${kind} ${n}`, details: {} })), NOW);
+    const { instanceId, workspace } = await setup([{ platform: 'recording', channel: 'C-BURST' }]);
+    const instances = [instanceId, ...(await moreInstances(workspace, 8))];
+    for (const [n, id] of instances.entries()) {
+      const changes = await applyDecisions(em(), id, 'cron-failed', [{ action: 'open' as const, key: 'k', summary: `cron-failed ${n}`, details: {} }], NOW);
       await enqueueNotifications(em(), changes, NOW);
     }
     const adapter = recordingAdapter();
@@ -233,12 +245,14 @@ describeStorage('notification outbox', (db) => {
   });
 
   it("holds a platform to the limits its adapter names: one a second and 20 a minute per group, a forum topic counted into its group", async () => {
-    const { instanceId } = await setup([
+    const { instanceId, workspace } = await setup([
       { platform: 'flood', channel: '-100777' },
       { platform: 'flood', channel: '-100777:42' },
     ]);
-    const changes = await applyDecisions(em(), instanceId, 'cron-failed', Array.from({ length: 12 }, (_, n) => ({ action: 'open' as const, key: `k${n}`, summary: `job ${n}`, details: {} })), NOW);
-    await enqueueNotifications(em(), changes, NOW);
+    for (const [n, id] of [instanceId, ...(await moreInstances(workspace, 11))].entries()) {
+      const changes = await applyDecisions(em(), id, 'cron-failed', [{ action: 'open' as const, key: 'k', summary: `job ${n}`, details: {} }], NOW);
+      await enqueueNotifications(em(), changes, NOW);
+    }
     const adapter = {
       ...recordingAdapter('flood'),
       sendLimits: (channelId: string) => ({ countedAs: channelId.split(':')[0]!, limits: [{ messages: 1, perSeconds: 1 }, { messages: 20, perSeconds: 60 }] }),
