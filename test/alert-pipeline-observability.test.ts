@@ -31,7 +31,7 @@ async function silentInstance(service: ServiceProcess, env: NodeJS.ProcessEnv, n
 
 describe('observing the alert pipeline', () => {
   it('npm start: /metrics shows the alert sent, its latency, each job ticking, and the build', async () => {
-    const env = { DEEPCLAW_DATA_DIR: freshDataDir(), DEEPCLAW_TICK: '1s', DEEPCLAW_STALE_GRACE: '1s', DEEPCLAW_CONSOLE_ALERTS: 'stdout' };
+    const env = { DEEPCLAW_DATA_DIR: freshDataDir(), DEEPCLAW_TICK: '1s', DEEPCLAW_GROUP_WAIT: '0s', DEEPCLAW_STALE_GRACE: '1s', DEEPCLAW_CONSOLE_ALERTS: 'stdout' };
     const service = await startService(env);
     try {
       const before = await scrape(service.port);
@@ -59,7 +59,7 @@ describe('observing the alert pipeline', () => {
   }, 90_000);
 
   it('npm start without a terminal: stdout is JSON lines only, no alert text among them', async () => {
-    const env = { DEEPCLAW_DATA_DIR: freshDataDir(), DEEPCLAW_TICK: '1s', DEEPCLAW_STALE_GRACE: '1s' };
+    const env = { DEEPCLAW_DATA_DIR: freshDataDir(), DEEPCLAW_TICK: '1s', DEEPCLAW_GROUP_WAIT: '0s', DEEPCLAW_STALE_GRACE: '1s' };
     const service = await startService(env);
     try {
       await silentInstance(service, env, 'logged-vps');
@@ -77,7 +77,7 @@ describe('observing the alert pipeline', () => {
   }, 90_000);
 
   it('--role worker with DEEPCLAW_WORKER_PORT: /healthz, /readyz with the scheduler ticking, /metrics of its jobs', async () => {
-    const env = { DEEPCLAW_DATA_DIR: freshDataDir(), DEEPCLAW_TICK: '1s', DEEPCLAW_WORKER_PORT: '0' };
+    const env = { DEEPCLAW_DATA_DIR: freshDataDir(), DEEPCLAW_TICK: '1s', DEEPCLAW_GROUP_WAIT: '0s', DEEPCLAW_WORKER_PORT: '0' };
     const worker = await startService(env, 30_000, 'worker');
     try {
       expect(worker.port).toBeGreaterThan(0);

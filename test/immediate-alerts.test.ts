@@ -28,7 +28,7 @@ describe.each(BACKENDS)('alerts right after ingest, with a 30-minute tick [%s]',
       database = { DEEPCLAW_DATA_DIR: mkdtempSync(join(tmpdir(), 'deepclaw-data-')) };
     }
     // Console alerts print on a terminal only (and never from a worker) unless asked for, as here.
-    const env = { ...database, DEEPCLAW_TICK: '30m', DEEPCLAW_CONSOLE_ALERTS: 'stdout', LOG_LEVEL: 'info' };
+    const env = { ...database, DEEPCLAW_TICK: '30m', DEEPCLAW_GROUP_WAIT: '0s', DEEPCLAW_CONSOLE_ALERTS: 'stdout', LOG_LEVEL: 'info' };
     if (backend === 'postgres') {
       web = await startService(env, 30_000, 'web');
       worker = await startService(env, 30_000, 'worker');
@@ -43,7 +43,7 @@ describe.each(BACKENDS)('alerts right after ingest, with a 30-minute tick [%s]',
     await db?.close();
   });
 
-  it('posts "gateway down" from the first bad snapshot, and the resolve from the next good one', async () => {
+  it('announces the first contact with its gateway down from the first snapshot, and the resolve from the next good one', async () => {
     const { token } = JSON.parse((await runNode(['bot/cli/main.ts', 'instance', 'add', 'edge-vps', '--json'], database)).stdout);
     const push = (live: boolean, seq: number) => {
       const snapshot = buildSnapshot({ seq });
@@ -54,9 +54,11 @@ describe.each(BACKENDS)('alerts right after ingest, with a 30-minute tick [%s]',
         body: JSON.stringify(snapshot),
       });
     };
+    // Its first contact is one message: connected, with the problem it came with.
     expect((await push(false, 1)).status).toBe(202);
-    await expect.poll(() => worker.output(), { timeout: 10_000, interval: 100 }).toMatch(/🔴 edge-vps: gateway down/);
+    await expect.poll(() => worker.output(), { timeout: 10_000, interval: 100 }).toMatch(/🔴 edge-vps connected: 1 problem/);
+    expect(worker.output()).toMatch(/gateway down: /);
     expect((await push(true, 2)).status).toBe(202);
-    await expect.poll(() => worker.output(), { timeout: 10_000, interval: 100 }).toMatch(/✅ edge-vps: gateway down — resolved/);
+    await expect.poll(() => worker.output(), { timeout: 10_000, interval: 100 }).toMatch(/✅ edge-vps connected: 1 problem — resolved/);
   }, 40_000);
 });

@@ -90,7 +90,7 @@ describe('the service process with the embedded database', () => {
   it('announces a silent instance on the console, and its return', async () => {
     const dataDir = freshDataDir();
     // Alerts print on a terminal only; this test reads them from a pipe, so it asks for them.
-    const env = { DEEPCLAW_DATA_DIR: dataDir, DEEPCLAW_TICK: '1s', DEEPCLAW_STALE_GRACE: '1s', DEEPCLAW_CONSOLE_ALERTS: 'stdout', LOG_LEVEL: 'warn' };
+    const env = { DEEPCLAW_DATA_DIR: dataDir, DEEPCLAW_TICK: '1s', DEEPCLAW_GROUP_WAIT: '0s', DEEPCLAW_STALE_GRACE: '1s', DEEPCLAW_CONSOLE_ALERTS: 'stdout', LOG_LEVEL: 'warn' };
     const service = await startService({ ...env, LOG_LEVEL: 'info' });
     try {
       const { token } = JSON.parse((await runNode(['bot/cli/main.ts', 'instance', 'add', 'quiet-vps', '--json'], env)).stdout);
@@ -107,7 +107,9 @@ describe('the service process with the embedded database', () => {
       await expect.poll(() => service.output(), { timeout: 30_000, interval: 250 }).toMatch(/🔴 quiet-vps: stopped syncing\nlast sync \d+ (s|min) ago, expected every 10 s/);
       expect((await sync()).status).toBe(202);
       await expect.poll(() => service.output(), { timeout: 15_000, interval: 250 }).toMatch(/✅ quiet-vps: stopped syncing — resolved/);
-      expect(service.output()).toMatch(/↳ #1: Resolved: syncing again after \d+ (s|min) of silence/);
+      // Message #1 announced its first contact; #2 is the alert the resolve replies under.
+      expect(service.output()).toMatch(/🟢 quiet-vps connected\nGateway: up \(2026\.9\.6\)\nCron: 2 jobs, all healthy/);
+      expect(service.output()).toMatch(/↳ #2: Resolved: syncing again after \d+ (s|min) of silence/);
     } finally {
       await service.stop();
     }
