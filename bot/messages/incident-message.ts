@@ -129,8 +129,9 @@ export function foldedLines(members: readonly IncidentMember[], prefix = ''): st
   return ORDER.filter((kind) => byKind.has(kind)).map((kind) => {
     const ofKind = byKind.get(kind)!;
     if (ofKind.length === 1) return `${prefix}${TITLES[kind]}: ${ofKind[0]!.summary}`;
-    const names = ofKind.slice(0, NAMED_PER_LINE).map((m) => m.name);
-    return `${prefix}${ofKind.length} ${PLURAL_TITLES[kind]}: ${names.join(', ')}${ofKind.length > NAMED_PER_LINE ? ', …' : ''}`;
+    const names = ofKind.map((m) => m.name).sort((a, b) => a.localeCompare(b));
+    const more = names.length - NAMED_PER_LINE;
+    return `${prefix}${ofKind.length} ${PLURAL_TITLES[kind]}: ${names.slice(0, NAMED_PER_LINE).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
   });
 }
 
