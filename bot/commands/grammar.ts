@@ -8,7 +8,7 @@ import { DurationError, toSeconds } from '../duration.ts';
 import type { EventKind } from '../events/decision.ts';
 import { closeNames, didYouMean } from '../suggest.ts';
 
-export const EVENT_KINDS: readonly EventKind[] = ['stale', 'gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security'];
+export const EVENT_KINDS: readonly EventKind[] = ['stale', 'gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security', 'budget'];
 
 export type ParsedCommand =
   | { name: 'status'; instance?: string }

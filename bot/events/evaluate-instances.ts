@@ -6,10 +6,12 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { budgetSpend } from '../budgets/budget-spend.ts';
 import { enqueueNotifications } from '../notifications/enqueue.ts';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
 import { applyDecisions, openEventsByInstance, refreshDetails, type DetailsRefresh, type EventChange } from './event-store.ts';
 import { loadInstanceFacts, type InstanceFacts } from './instance-facts.ts';
+import { decideBudget } from './rules/budget.ts';
 import { decideCostDrift } from './rules/cost-drift.ts';
 import { decideCronFailed } from './rules/cron-failed.ts';
 import { decideCronMissed } from './rules/cron-missed.ts';
@@ -21,7 +23,7 @@ import { overridesForInstances, thresholdsFrom } from './thresholds.ts';
 
 export type InstanceKind = Exclude<EventKind, 'stale'>;
 
-const KINDS: InstanceKind[] = ['gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security'];
+const KINDS: InstanceKind[] = ['gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security', 'budget'];
 
 /** Instances per round of queries: large enough to amortise them, small enough to keep rows in hand few. */
 const BATCH = 500;
@@ -69,10 +71,20 @@ async function evaluateBatch(em: EntityManager, batch: readonly string[], now: D
   const facts = await loadInstanceFacts(em, batch, now, withUsage);
   const open = await openEventsByInstance(em, batch);
   const overrides = await overridesForInstances(em, batch);
+  const thresholds = new Map(batch.map((id) => [id, thresholdsFrom(overrides.get(id) ?? new Map())]));
+  // Month-to-date spend only where a budget is judged: one with a budget whose usage changed, or
+  // an open budget event (its month may have turned, its budget been raised). Most fleets set few
+  // budgets, so this is usually no query at all.
+  const usageChanged = new Set(withUsage);
+  const judgedBudgets = batch.filter((id) => (usageChanged.has(id) && thresholds.get(id)!.budget.monthlyUsd !== undefined) || open.get(id)?.has('budget'));
+  for (const [instanceId, spend] of await budgetSpend(em, judgedBudgets, now)) {
+    const instanceFacts = facts.get(instanceId);
+    if (instanceFacts) instanceFacts.budgetSpend = spend;
+  }
   const refreshes: DetailsRefresh[] = [];
   for (const [instanceId, instanceFacts] of facts) {
     const openOfInstance = open.get(instanceId) ?? new Map<EventKind, OpenEvents>();
-    const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholdsFrom(overrides.get(instanceId) ?? new Map()));
+    const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholds.get(instanceId)!);
     if (!decisions) continue;
     let transitions = false;
     for (const kind of KINDS) {
@@ -124,6 +136,7 @@ export function decideInstance(
     'cost-drift': facts.usageLoaded ? decideCostDrift({ spend: facts.spend, historySince: facts.historySince }, openOf('cost-drift'), now, thresholds.costDrift) : [],
     'error-spike': facts.usageLoaded ? decideErrorSpike(facts.calls, openOf('error-spike'), now, thresholds.errorSpike) : [],
     security: decideSecurity(facts.security, openOf('security')),
+    budget: facts.budgetSpend ? decideBudget(facts.budgetSpend, openOf('budget'), now, thresholds.budget) : [],
   };
   const writesSomething = Object.values(decisions).some((list) => list.some((d) => d.action !== 'keep' || d.details !== undefined));
   return writesSomething ? decisions : undefined;

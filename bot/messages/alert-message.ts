@@ -17,6 +17,8 @@ const TITLES: Record<EventKind, string> = {
   'cost-drift': 'spend drifting',
   'error-spike': 'model errors spiking',
   security: 'security posture regressed',
+  // One title for both keys: the summary says whether it will pass or has passed.
+  budget: 'monthly budget',
 };
 
 const SEVERITY: Record<EventKind, Severity> = {
@@ -27,6 +29,7 @@ const SEVERITY: Record<EventKind, Severity> = {
   'cost-drift': 'warning',
   'error-spike': 'warning',
   security: 'critical',
+  budget: 'warning',
 };
 
 export interface AlertFacts {
