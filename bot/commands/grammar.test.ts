@@ -55,7 +55,7 @@ describe('the /deepclaw grammar', () => {
     ['unmute', 'unmute', 'the instance (or all) is missing.'],
     ['ack', 'ack', 'the event id is missing.'],
     ['ack <!channel>', 'ack', '"<!channel>" is not an event id; use the id shown with the alert or in /deepclaw status <instance> (at least its first 6 characters).'],
-    ['subscribe stael', 'subscribe', '"stael" is not an alert kind. Did you mean "stale"? Kinds: stale, gateway-down, cron-failed, cron-missed, cost-drift, error-spike, security.'],
+    ['subscribe stael', 'subscribe', '"stael" is not an alert kind. Did you mean "stale"? Kinds: stale, gateway-down, cron-failed, cron-missed, cost-drift, error-spike, security, budget.'],
     ['unsubscribe now', 'unsubscribe', 'too many arguments: "now".'],
     ['link', 'link', 'the link code is missing.'],
     ['link 1234', 'link', 'a link code is 8 letters and digits, like ABCD-EFGH; an admin prints one with: deepclaw link-code'],
