@@ -69,3 +69,22 @@ export async function budgetSpend(em: EntityManager, instanceIds: readonly strin
 export async function monthToDateSpend(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<Map<string, number>> {
   return new Map([...(await budgetSpend(em, instanceIds, now))].map(([id, spend]) => [id, spend.monthToDateUsd]));
 }
+
+export interface BudgetStanding {
+  monthlyUsd: number;
+  monthToDateUsd: number;
+}
+
+/** Month-to-date against the budget, for the instances that have one (the others are absent). */
+export async function budgetStandings(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<Map<string, BudgetStanding>> {
+  const budgets = await monthlyBudgets(em, instanceIds);
+  const spent = await monthToDateSpend(em, [...budgets.keys()], now);
+  return new Map([...budgets].map(([id, monthlyUsd]) => [id, { monthlyUsd, monthToDateUsd: spent.get(id) ?? 0 }]));
+}
+
+/** The workspace's instances that have a budget, by name, each with its month-to-date. */
+export async function workspaceBudgetStandings(em: EntityManager, workspaceId: string, now: Date): Promise<(BudgetStanding & { name: string })[]> {
+  const instances = await em.execute<{ id: string; name: string }[]>(`select id, name from instance where workspace_id = ? order by name`, [workspaceId]);
+  const standings = await budgetStandings(em, instances.map((i) => i.id), now);
+  return instances.filter((i) => standings.has(i.id)).map((i) => ({ name: i.name, ...standings.get(i.id)! }));
+}
