@@ -13,7 +13,7 @@ import { overridesForInstances, thresholdsFrom } from '../events/thresholds.ts';
 import { DAY_MS, windowsEnd } from '../events/usage-windows.ts';
 import { sqlArray } from '../storage/sql-array.ts';
 import { instanceTimeZones, monthAround } from '../workspaces/time-zone.ts';
-import { monthLabel, RATE_DAYS, type MonthSpend } from './forecast.ts';
+import { monthLabel, RATE_DAYS, type BudgetMonth, type MonthSpend } from './forecast.ts';
 
 /** The instances' monthly budgets in dollars; instances with none (or with it off) are absent. */
 export async function monthlyBudgets(em: EntityManager, instanceIds: readonly string[]): Promise<Map<string, number>> {
@@ -26,6 +26,14 @@ export async function monthlyBudgets(em: EntityManager, instanceIds: readonly st
   return budgets;
 }
 
+/** Each instance's current month, in its workspace's time zone: one query, whatever the batch. */
+export async function budgetMonths(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<Map<string, BudgetMonth>> {
+  const zones = await instanceTimeZones(em, instanceIds);
+  const byZone = new Map<string, BudgetMonth>();
+  for (const timeZone of new Set(zones.values())) byZone.set(timeZone, { timeZone, month: monthAround(now, timeZone), monthLabel: monthLabel(now, timeZone) });
+  return new Map([...zones].map(([id, timeZone]) => [id, byZone.get(timeZone)!]));
+}
+
 /**
  * This month's and the trailing days' spend of each instance, in one statement: per instance, one
  * index range scan of usage_hourly (its primary key leads with instance and hour) over the month
@@ -34,10 +42,8 @@ export async function monthlyBudgets(em: EntityManager, instanceIds: readonly st
 export async function budgetSpend(em: EntityManager, instanceIds: readonly string[], now: Date): Promise<Map<string, MonthSpend>> {
   const spend = new Map<string, MonthSpend>();
   if (instanceIds.length === 0) return spend;
-  const zones = await instanceTimeZones(em, instanceIds);
-  const months = new Map<string, { start: Date; end: Date; label: string }>();
-  for (const zone of new Set(zones.values())) months.set(zone, { ...monthAround(now, zone), label: monthLabel(now, zone) });
-  const ids = [...zones.keys()];
+  const months = await budgetMonths(em, instanceIds, now);
+  const ids = [...months.keys()];
   const end = windowsEnd(now);
   const trailingStart = new Date(end.getTime() - RATE_DAYS * DAY_MS);
   const rows = await em.execute<{ instance_id: string; month_usd: number | null; trailing_usd: number | null; since: string | null }[]>(
@@ -48,15 +54,11 @@ export async function budgetSpend(em: EntityManager, instanceIds: readonly strin
                 sum(cost_usd) filter (where hour >= ?)::float8 as trailing_usd
            from usage_hourly where instance_id = x.id and hour >= least(x.month_start, ?::timestamptz) and hour < ?
        ) u`,
-    [sqlArray(ids), sqlArray(ids.map((id) => months.get(zones.get(id)!)!.start.toISOString())), trailingStart, trailingStart, end],
+    [sqlArray(ids), sqlArray(ids.map((id) => months.get(id)!.month.start.toISOString())), trailingStart, trailingStart, end],
   );
   for (const row of rows) {
-    const timeZone = zones.get(row.instance_id)!;
-    const month = months.get(timeZone)!;
     spend.set(row.instance_id, {
-      timeZone,
-      month: { start: month.start, end: month.end },
-      monthLabel: month.label,
+      ...months.get(row.instance_id)!,
       monthToDateUsd: Number(row.month_usd ?? 0),
       trailingUsd: Number(row.trailing_usd ?? 0),
       historySince: row.since ? new Date(row.since) : undefined,

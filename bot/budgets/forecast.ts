@@ -24,18 +24,27 @@ export const MIN_HISTORY_DAYS = 3;
  */
 export const MIN_MONTH_DAYS = 2;
 
-/** One instance's spend as a budget sees it (read by budget-spend.ts). */
-export interface MonthSpend {
+/** The month a budget counts in: the workspace's, in its time zone. */
+export interface BudgetMonth {
   /** The workspace's time zone, where the month starts and ends. */
   timeZone: string;
   month: { start: Date; end: Date };
   /** `2026-12`: the month in that zone; an open budget event remembers it, to resolve when it turns. */
   monthLabel: string;
+}
+
+/** One instance's spend as a budget sees it (read by budget-spend.ts). */
+export interface MonthSpend extends BudgetMonth {
   monthToDateUsd: number;
   /** Spend over the trailing {@link RATE_DAYS} days up to the end of the current hour. */
   trailingUsd: number;
   /** The instance's first hour of usage; none when it has none. */
   historySince?: Date;
+}
+
+/** Whether the spend was read, or only the month (for an instance whose usage did not change). */
+export function hasSpend(facts: BudgetMonth | MonthSpend): facts is MonthSpend {
+  return 'monthToDateUsd' in facts;
 }
 
 export interface MonthForecast {

@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { budgetSpend } from '../budgets/budget-spend.ts';
+import { budgetMonths, budgetSpend } from '../budgets/budget-spend.ts';
 import { enqueueNotifications } from '../notifications/enqueue.ts';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
 import { applyDecisions, openEventsByInstance, refreshDetails, type DetailsRefresh, type EventChange } from './event-store.ts';
@@ -72,14 +72,19 @@ async function evaluateBatch(em: EntityManager, batch: readonly string[], now: D
   const open = await openEventsByInstance(em, batch);
   const overrides = await overridesForInstances(em, batch);
   const thresholds = new Map(batch.map((id) => [id, thresholdsFrom(overrides.get(id) ?? new Map())]));
-  // Month-to-date spend only where a budget is judged: one with a budget whose usage changed, or
-  // an open budget event (its month may have turned, its budget been raised). Most fleets set few
-  // budgets, so this is usually no query at all.
+  // Month-to-date spend only where a budget is judged on new usage: an instance with a budget, or
+  // an open budget event, whose usage changed. An open budget event without new usage needs only
+  // its month (which may have turned) and its budget (which may have been raised). Most fleets
+  // set few budgets, so this is usually no query at all.
   const usageChanged = new Set(withUsage);
-  const judgedBudgets = batch.filter((id) => (usageChanged.has(id) && thresholds.get(id)!.budget.monthlyUsd !== undefined) || open.get(id)?.has('budget'));
-  for (const [instanceId, spend] of await budgetSpend(em, judgedBudgets, now)) {
-    const instanceFacts = facts.get(instanceId);
-    if (instanceFacts) instanceFacts.budgetSpend = spend;
+  const hasBudgetEvent = (id: string) => open.get(id)?.has('budget') ?? false;
+  const spendRead = batch.filter((id) => usageChanged.has(id) && (thresholds.get(id)!.budget.monthlyUsd !== undefined || hasBudgetEvent(id)));
+  const monthOnly = batch.filter((id) => !usageChanged.has(id) && hasBudgetEvent(id));
+  for (const budgetFacts of [await budgetSpend(em, spendRead, now), await budgetMonths(em, monthOnly, now)]) {
+    for (const [instanceId, budget] of budgetFacts) {
+      const instanceFacts = facts.get(instanceId);
+      if (instanceFacts) instanceFacts.budget = budget;
+    }
   }
   const refreshes: DetailsRefresh[] = [];
   for (const [instanceId, instanceFacts] of facts) {
@@ -136,7 +141,7 @@ export function decideInstance(
     'cost-drift': facts.usageLoaded ? decideCostDrift({ spend: facts.spend, historySince: facts.historySince }, openOf('cost-drift'), now, thresholds.costDrift) : [],
     'error-spike': facts.usageLoaded ? decideErrorSpike(facts.calls, openOf('error-spike'), now, thresholds.errorSpike) : [],
     security: decideSecurity(facts.security, openOf('security')),
-    budget: facts.budgetSpend ? decideBudget(facts.budgetSpend, openOf('budget'), now, thresholds.budget) : [],
+    budget: facts.budget ? decideBudget(facts.budget, openOf('budget'), now, thresholds.budget) : [],
   };
   const writesSomething = Object.values(decisions).some((list) => list.some((d) => d.action !== 'keep' || d.details !== undefined));
   return writesSomething ? decisions : undefined;

@@ -3,7 +3,7 @@
  * whatever the batch size: newest state, cron jobs and, where asked, usage (usage-facts.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { MonthSpend } from '../budgets/forecast.ts';
+import type { BudgetMonth, MonthSpend } from '../budgets/forecast.ts';
 import type { CronJobFacts } from './rules/cron-failed.ts';
 import type { GatewayFacts } from './rules/gateway-down.ts';
 import type { SecurityFacts } from './rules/security.ts';
@@ -19,10 +19,11 @@ export interface InstanceFacts extends UsageFacts {
   /** Whether usage was read (spend, calls, historySince); without it the usage rules do not run. */
   usageLoaded: boolean;
   /**
-   * This month's spend, read (by the evaluator, which knows the thresholds) only for instances
-   * with a budget or an open budget event; without it the budget rule does not run.
+   * For the budget rule (set by the evaluator, which knows the thresholds): this month's spend,
+   * for instances with a budget or an open budget event whose usage changed; only the month, for
+   * those with an open budget event whose usage did not. Absent, the budget rule does not run.
    */
-  budgetSpend?: MonthSpend;
+  budget?: BudgetMonth | MonthSpend;
 }
 
 /** `withUsage`: the instances whose usage to read as well (default: all of them). */

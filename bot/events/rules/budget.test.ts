@@ -138,6 +138,25 @@ describe('budget rule', () => {
     ]);
   });
 
+  it('judges a silent instance’s open events on its month and their stored figures, without its spend', () => {
+    const now = new Date('2026-12-24T12:00:00Z');
+    const month = { timeZone: 'UTC', month: monthAround(now, 'UTC'), monthLabel: '2026-12' };
+    const open = new Map([
+      ['forecast', { key: 'forecast', openedAt: now, details: { month: '2026-12', budgetUsd: 200, forecastUsd: 291.4 } }],
+      ['passed', { key: 'passed', openedAt: now, details: { month: '2026-12', budgetUsd: 200, monthToDateUsd: 220.9 } }],
+    ]);
+    expect(decideBudget(month, open, now, budget200)).toEqual([
+      { action: 'keep', key: 'forecast' },
+      { action: 'keep', key: 'passed' },
+    ]);
+    expect(decideBudget(month, open, now, { monthlyUsd: 300 }).map((d) => `${d.action} ${d.key}: ${'summary' in d ? d.summary : ''}`)).toEqual([
+      'resolve forecast: the budget was raised to $300, above the forecast of $291.40 for the month',
+      'resolve passed: the budget was raised to $300: $220.90 spent so far in December',
+    ]);
+    const january = new Date('2027-01-01T00:00:05Z');
+    expect(decideBudget({ timeZone: 'UTC', month: monthAround(january, 'UTC'), monthLabel: '2027-01' }, open, january, budget200).map((d) => d.action)).toEqual(['resolve', 'resolve']);
+  });
+
   it('names the crossing day as the workspace’s calendar does', () => {
     // $20/day from $150 at 19:00 UTC on the 10th crosses $200 at 07:00 UTC on the 13th: the 13th in
     // UTC, still the 12th in Los Angeles (where the month, and so month-to-date, is the same).
