@@ -53,6 +53,12 @@ export const SUBCOMMAND_OPTIONS: Record<SubcommandName, OptionSpec[]> = {
   unmute: [{ name: 'target', description: 'an instance, or all', kind: 'target', required: true }],
   subscribe: [{ name: 'kinds', description: `some of: ${EVENT_KINDS.join(', ')} (default: every kind)`, kind: 'text' }],
   unsubscribe: [],
+  threshold: [
+    { name: 'action', description: 'set or list', kind: 'text', required: true },
+    { name: 'name', description: 'the threshold, like budget.monthly (for set)', kind: 'text' },
+    { name: 'value', description: 'its value, like 200, 15m or off (for set)', kind: 'text' },
+    { name: 'instance', description: 'one instance (default: the whole workspace)', kind: 'instance', flag: 'instance' },
+  ],
   link: [{ name: 'code', description: 'the code from deepclaw link-code, like ABCD-EFGH', kind: 'text', required: true }],
 };
 

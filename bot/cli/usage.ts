@@ -30,7 +30,8 @@ Muting
   unmute <instance|all>                   send alerts again
 
 Alert thresholds (workspace-wide, or for one instance with --instance <name>)
-  threshold set <name> <value>            e.g. threshold set cost-drift.ratio 2, threshold set stale.grace 15m
+  threshold set <name> <value>            e.g. threshold set cost-drift.ratio 2, threshold set stale.grace 15m,
+                                          threshold set budget.monthly 200 (off: no budget)
   threshold list                          every threshold: default, workspace and instance values
 
 Chat

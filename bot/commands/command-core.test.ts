@@ -236,4 +236,29 @@ describeStorage('chat commands', (db) => {
     expect(cost).toContain('anthropic/claude-opus-4-6: $12.50 (83%)');
     expect(cost).toContain('openai/<gpt>: $2.50 (17%)');
   });
+
+  it('sets a monthly budget in chat (admins only), and shows month-to-date against it in status and cost', async () => {
+    const { place } = await linkedTeam();
+    await say(BOB_ADMIN, place, 'add vps-budget');
+    await say(BOB_ADMIN, place, 'add vps-free');
+    const [instance] = await sql<{ id: string }>(`select id from instance where name = 'vps-budget'`);
+    await sql(
+      `insert into usage_hourly (instance_id, hour, model, runs, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, errors, missing_cost, updated_at)
+       values (?, date_trunc('month', ?::timestamptz, 'UTC'), 'anthropic/claude-opus-4-6', 1, 1, 1, 0, 0, 123.4, 0, 0, now())`,
+      [instance!.id, now],
+    );
+    expect(plain(await say(MALLORY, place, 'threshold set budget.monthly 200 --instance vps-budget'), 'requester')).toContain('Sorry');
+    expect(plain(await say(BOB_ADMIN, place, 'threshold set budget.monthly 200 --instance vps-budget'), 'channel')).toBe(
+      '🔧 bob set budget.monthly to $200 for vps-budget\nIt applies from the next evaluation.',
+    );
+    expect(plain(await say(BOB_ADMIN, place, 'threshold set budget.monthly lots'), 'requester')).toContain('"lots" is not a valid budget.monthly');
+    expect(plain(await say(BOB_ADMIN, place, 'threshold list --instance vps-budget'), 'requester')).toContain('budget.monthly: $200 — monthly spend budget per instance; off for none');
+
+    expect(plain(await say(MALLORY, place, 'status'), 'requester')).toContain('vps-budget: never synced, no snapshot yet, $123.40 of $200 this month (62%)');
+    expect(plain(await say(MALLORY, place, 'status'), 'requester')).toMatch(/vps-free: never synced, no snapshot yet$/m);
+    expect(plain(await say(MALLORY, place, 'status vps-budget'), 'requester')).toContain('Budget: $123.40 of $200 this month (62%)');
+    expect(plain(await say(MALLORY, place, 'cost vps-budget'), 'requester')).toContain('Budget: $123.40 of $200 this month (62%)');
+    expect(plain(await say(MALLORY, place, 'cost'), 'requester')).toMatch(/Budgets:\n.*vps-budget: \$123\.40 of \$200 this month \(62%\)/);
+    expect(plain(await say(MALLORY, place, 'cost vps-free'), 'requester')).not.toContain('Budget');
+  });
 });

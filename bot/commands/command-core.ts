@@ -21,6 +21,7 @@ import { dashboardCommand } from './dashboard-command.ts';
 import { linkCommand } from './link-command.ts';
 import { toRequester } from './replies.ts';
 import { costCommand, instancesCommand, statusCommand } from './status-commands.ts';
+import { thresholdCommand } from './threshold-command.ts';
 import { addCommand, revokeCommand, rotateTokenCommand } from './token-commands.ts';
 
 export interface CommandDependencies {
@@ -60,6 +61,7 @@ const VERBS: Record<SubcommandName, string> = {
   unsubscribe: 'unsubscribe channels',
   link: 'link this chat to DeepClaw',
   dashboard: 'open the dashboard',
+  threshold: 'change alert thresholds',
 };
 
 export function actorOf(requester: Requester, place: Place): Actor {
@@ -148,6 +150,8 @@ export function answerCommand(context: HandlerContext, command: Exclude<ParsedCo
       return unsubscribeCommand(context);
     case 'dashboard':
       return dashboardCommand(context);
+    case 'threshold':
+      return thresholdCommand(context, command);
   }
 }
 

@@ -8,7 +8,7 @@ import { DurationError, toSeconds } from '../duration.ts';
 import type { EventKind } from '../events/decision.ts';
 import { closeNames, didYouMean } from '../suggest.ts';
 
-export const EVENT_KINDS: readonly EventKind[] = ['stale', 'gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security'];
+export const EVENT_KINDS: readonly EventKind[] = ['stale', 'gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security', 'budget'];
 
 export type ParsedCommand =
   | { name: 'status'; instance?: string }
@@ -24,6 +24,8 @@ export type ParsedCommand =
   | { name: 'unsubscribe' }
   | { name: 'link'; code: string }
   | { name: 'cost'; instance?: string; days: number }
+  | { name: 'threshold'; action: 'set'; threshold: string; value: string; instance?: string }
+  | { name: 'threshold'; action: 'list'; instance?: string }
   | { name: 'dashboard' };
 
 export type SubcommandName = ParsedCommand['name'];
@@ -63,6 +65,11 @@ export const SUBCOMMANDS: Record<SubcommandName, SubcommandSpec> = {
   unmute: { usage: '/deepclaw unmute <instance|all>', summary: 'send alerts again', permission: 'admin' },
   subscribe: { usage: '/deepclaw subscribe [kinds…]', summary: `this channel receives the workspace's alerts (all kinds, or some of: ${EVENT_KINDS.join(', ')})`, permission: 'admin' },
   unsubscribe: { usage: '/deepclaw unsubscribe', summary: 'this channel stops receiving alerts', permission: 'admin' },
+  threshold: {
+    usage: '/deepclaw threshold set <name> <value|off> [--instance <name>] · threshold list [--instance <name>]',
+    summary: 'alert thresholds for the workspace or one instance, like threshold set budget.monthly 200',
+    permission: 'admin',
+  },
   link: { usage: '/deepclaw link <code>', summary: 'attach this chat to a DeepClaw workspace with a code from `deepclaw link-code`', permission: 'platform-admin' },
 };
 
@@ -264,6 +271,19 @@ const PARSERS: { [K in SubcommandName]: (words: Words) => Extract<ParsedCommand,
       throw new ArgumentError('a link code is 8 letters and digits, like ABCD-EFGH; an admin prints one with: deepclaw link-code');
     }
     return { name: 'link', code };
+  },
+  threshold(words) {
+    expectOptions(words, ['instance']);
+    const instance = words.options.get('instance');
+    const scope = instance ? { instance } : {};
+    const action = words.positionals[0]?.toLowerCase();
+    if (action === 'list') {
+      expectPositionals(words, 1, 1, '');
+      return { name: 'threshold', action: 'list', ...scope };
+    }
+    if (action !== 'set') throw new ArgumentError(words.positionals[0] ? `"${words.positionals[0].slice(0, 40)}" is neither set nor list.` : 'set or list is missing.');
+    const [, threshold, value] = expectPositionals(words, 3, 3, words.positionals.length < 2 ? 'the threshold name (like budget.monthly)' : 'the value (like 200, or off)');
+    return { name: 'threshold', action: 'set', threshold: threshold!.toLowerCase(), value: value!, ...scope };
   },
   dashboard(words) {
     expectOptions(words, []);

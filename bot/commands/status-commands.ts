@@ -2,6 +2,8 @@
  * The read-only commands: `status [instance]`, `instances`, `cost [instance] [days]`. Each reads
  * through the core's status queries and renders a platform-neutral message for the requester.
  */
+import { budgetStandings, workspaceBudgetStandings } from '../budgets/budget-spend.ts';
+import { budgetProgress } from '../budgets/forecast.ts';
 import { toDurationText } from '../duration.ts';
 import { dollars, humanDuration, utcMinute } from '../human-format.ts';
 import { listSubscriptions } from '../subscriptions/subscriptions.ts';
@@ -53,7 +55,8 @@ export async function statusCommand(context: HandlerContext, instanceName?: stri
           problemsFirst(fleet.instances).map((i) => {
             const seen = i.lastSeenAt ? `last sync ${humanDuration(now.getTime() - i.lastSeenAt.getTime())} ago` : 'no snapshot yet';
             const events = i.openEvents > 0 ? `, ${i.openEvents} open event${i.openEvents === 1 ? '' : 's'} (${i.openKinds.join(', ')})` : '';
-            return { text: `${ICONS[i.state]} ${i.name}: ${i.state.replace('-', ' ')}, ${seen}${events}`, counted: countedAs(i) };
+            const budget = i.budget ? `, ${budgetProgress(i.budget.monthToDateUsd, i.budget.monthlyUsd)}` : '';
+            return { text: `${ICONS[i.state]} ${i.name}: ${i.state.replace('-', ' ')}, ${seen}${events}${budget}`, counted: countedAs(i) };
           }),
         ),
         ...(disabled.length > 0
@@ -98,6 +101,7 @@ export function instanceStatusMessage(status: InstanceStatus, now: Date): Messag
   }
   pairs.push(['Spend today', `${dollars(status.todayUsd)} (usual by now: ${dollars(status.baselineUsd)})`]);
   pairs.push(['Last 7 days', `${sparkline(status.spend.days.map((d) => d.usd))} ${dollars(status.spend.totalUsd)}`]);
+  if (status.budget) pairs.push(['Budget', budgetProgress(status.budget.monthToDateUsd, status.budget.monthlyUsd)]);
   pairs.push(['Cron jobs', status.cron.total === 0 ? 'none' : `${status.cron.total}, ${status.cron.failing.length} failing`]);
   if (status.security) {
     const s = status.security;
@@ -165,6 +169,17 @@ export async function costCommand(context: HandlerContext, instanceName: string 
   if (spend.topModels.length > 0) {
     blocks.push(text('Top models:'));
     blocks.push(list(spend.topModels.map((m) => `${m.model}: ${dollars(m.usd)} (${Math.round(m.share * 100)}%)`)));
+  }
+  // Month-to-date against the budget: of the instance, or of every instance in the workspace that has one.
+  if (instance) {
+    const standing = (await budgetStandings(em, [instance.id], now)).get(instance.id);
+    if (standing) blocks.push(text(`Budget: ${budgetProgress(standing.monthToDateUsd, standing.monthlyUsd)}`));
+  } else {
+    const standings = await workspaceBudgetStandings(em, workspace.id, now);
+    if (standings.length > 0) {
+      blocks.push(text('Budgets:'));
+      blocks.push(list(standings.map((s) => `${s.name}: ${budgetProgress(s.monthToDateUsd, s.monthlyUsd)}`)));
+    }
   }
   return [toRequester(message(`Spend of ${scope}, last ${days} day${days === 1 ? '' : 's'} (UTC)`, ...blocks))];
 }

@@ -3,7 +3,7 @@
  * things as they are (optionally with refreshed figures). Rules are pure functions of
  * (facts, previous events, now, thresholds); the scheduler does every read and write.
  */
-export type EventKind = 'stale' | 'gateway-down' | 'cron-failed' | 'cron-missed' | 'cost-drift' | 'error-spike' | 'security';
+export type EventKind = 'stale' | 'gateway-down' | 'cron-failed' | 'cron-missed' | 'cost-drift' | 'error-spike' | 'security' | 'budget';
 
 /** The open event a rule sees for one key (events of other keys and kinds are not its business). */
 export interface OpenEvent {

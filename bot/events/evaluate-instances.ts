@@ -6,11 +6,13 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { budgetMonths, budgetSpend } from '../budgets/budget-spend.ts';
 import { enqueueNotifications } from '../notifications/enqueue.ts';
 import { claimFirstContact } from '../notifications/first-contact.ts';
 import type { Decision, EventKind, OpenEvent, OpenEvents } from './decision.ts';
 import { applyDecisions, openEventsByInstance, refreshDetails, type DetailsRefresh, type EventChange } from './event-store.ts';
 import { loadInstanceFacts, type InstanceFacts } from './instance-facts.ts';
+import { decideBudget } from './rules/budget.ts';
 import { decideCostDrift } from './rules/cost-drift.ts';
 import { decideCronFailed } from './rules/cron-failed.ts';
 import { decideCronMissed } from './rules/cron-missed.ts';
@@ -22,7 +24,7 @@ import { overridesForInstances, thresholdsFrom } from './thresholds.ts';
 
 export type InstanceKind = Exclude<EventKind, 'stale'>;
 
-const KINDS: InstanceKind[] = ['gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security'];
+const KINDS: InstanceKind[] = ['gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security', 'budget'];
 
 /** Instances per round of queries: large enough to amortise them, small enough to keep rows in hand few. */
 const BATCH = 500;
@@ -70,10 +72,25 @@ async function evaluateBatch(em: EntityManager, batch: readonly string[], now: D
   const facts = await loadInstanceFacts(em, batch, now, withUsage);
   const open = await openEventsByInstance(em, batch);
   const overrides = await overridesForInstances(em, batch);
+  const thresholds = new Map(batch.map((id) => [id, thresholdsFrom(overrides.get(id) ?? new Map())]));
+  // Month-to-date spend only where a budget is judged on new usage: an instance with a budget, or
+  // an open budget event, whose usage changed. An open budget event without new usage needs only
+  // its month (which may have turned) and its budget (which may have been raised). Most fleets
+  // set few budgets, so this is usually no query at all.
+  const usageChanged = new Set(withUsage);
+  const hasBudgetEvent = (id: string) => open.get(id)?.has('budget') ?? false;
+  const spendRead = batch.filter((id) => usageChanged.has(id) && (thresholds.get(id)!.budget.monthlyUsd !== undefined || hasBudgetEvent(id)));
+  const monthOnly = batch.filter((id) => !usageChanged.has(id) && hasBudgetEvent(id));
+  for (const budgetFacts of [await budgetSpend(em, spendRead, now), await budgetMonths(em, monthOnly, now)]) {
+    for (const [instanceId, budget] of budgetFacts) {
+      const instanceFacts = facts.get(instanceId);
+      if (instanceFacts) instanceFacts.budget = budget;
+    }
+  }
   const refreshes: DetailsRefresh[] = [];
   for (const [instanceId, instanceFacts] of facts) {
     const openOfInstance = open.get(instanceId) ?? new Map<EventKind, OpenEvents>();
-    const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholdsFrom(overrides.get(instanceId) ?? new Map()));
+    const decisions = decideInstance(instanceFacts, openOfInstance, now, thresholds.get(instanceId)!);
     let transitions = false;
     for (const kind of KINDS) {
       for (const decision of decisions?.[kind] ?? []) {
@@ -127,6 +144,7 @@ export function decideInstance(
     'cost-drift': facts.usageLoaded ? decideCostDrift({ spend: facts.spend, historySince: facts.historySince }, openOf('cost-drift'), now, thresholds.costDrift) : [],
     'error-spike': facts.usageLoaded ? decideErrorSpike(facts.calls, openOf('error-spike'), now, thresholds.errorSpike) : [],
     security: decideSecurity(facts.security, openOf('security')),
+    budget: facts.budget ? decideBudget(facts.budget, openOf('budget'), now, thresholds.budget) : [],
   };
   const writesSomething = Object.values(decisions).some((list) => list.some((d) => d.action !== 'keep' || d.details !== undefined));
   return writesSomething ? decisions : undefined;

@@ -3,6 +3,7 @@
  * whatever the batch size: newest state, cron jobs and, where asked, usage (usage-facts.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BudgetMonth, MonthSpend } from '../budgets/forecast.ts';
 import type { CronJobFacts } from './rules/cron-failed.ts';
 import type { GatewayFacts } from './rules/gateway-down.ts';
 import type { SecurityFacts } from './rules/security.ts';
@@ -19,6 +20,12 @@ export interface InstanceFacts extends UsageFacts {
   usageLoaded: boolean;
   /** It has synced and its first contact was never announced (bot/notifications/first-contact.ts). */
   unannounced: boolean;
+  /**
+   * For the budget rule (set by the evaluator, which knows the thresholds): this month's spend,
+   * for instances with a budget or an open budget event whose usage changed; only the month, for
+   * those with an open budget event whose usage did not. Absent, the budget rule does not run.
+   */
+  budget?: BudgetMonth | MonthSpend;
 }
 
 /** `withUsage`: the instances whose usage to read as well (default: all of them). */

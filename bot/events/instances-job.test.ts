@@ -47,6 +47,26 @@ describeStorage('the per-instance evaluation tick', (db) => {
     expect(open.map((row) => row.kind)).toEqual(['gateway-down']);
   });
 
+  it('keeps judging an open budget event without snapshots, and resolves it when the month turns', async () => {
+    const env = { env: { DATABASE_URL: db().url } };
+    const { token } = (await cli(['instance', 'add', 'pricey', '--json'], env)).json();
+    await cli(['threshold', 'set', 'budget.monthly', '5', '--instance', 'pricey'], env);
+    const [instance] = await sql<{ id: string }>("select id from instance where name = 'pricey'");
+    const changes: EventChange[] = [];
+    const job = instancesJob(db().database.orm, { tickSeconds: 5, onChanges: (batch) => changes.push(...batch) });
+    const pricey = () => changes.filter((c) => c.instanceId === instance!.id).map((c) => `${c.change} ${c.kind} ${c.key}`);
+    const at = new Date('2026-12-31T22:10:00Z');
+    await pushSnapshot(token, buildSnapshot({ sentAt: at, hours: 3 }), at); // $6.66 over three hours
+    await job.run(new Date(at.getTime() + 1000));
+    expect(pricey()).toEqual(['opened budget passed']);
+    // Nothing synced since; past midnight UTC, December's budget event is over.
+    changes.length = 0;
+    await job.run(new Date('2026-12-31T23:55:00Z'));
+    expect(pricey()).toEqual([]);
+    await job.run(new Date('2027-01-01T00:00:05Z'));
+    expect(pricey()).toEqual(['resolved budget passed']);
+  });
+
   it('judges an instance whose agent syncs every few seconds at most once a minute, and then on its newest snapshot', async () => {
     const { token } = (await cli(['instance', 'add', 'chatty', '--json'], { env: { DATABASE_URL: db().url } })).json();
     const [instance] = await sql<{ id: string }>("select id from instance where name = 'chatty'");

@@ -1,7 +1,7 @@
 /**
  * The scheduled job for every rule but stale: each tick, on one leader, evaluates the instances
  * that sent a snapshot since the previous run, and those with an open event whose rule moves with
- * time alone (cost recovery, error windows, a missed run's lateness). Gateway-down, cron-failed
+ * time alone (cost recovery, error windows, a missed run's lateness, a budget's month turning). Gateway-down, cron-failed
  * and security depend on the snapshot only: without a new one, their answer cannot change. Live
  * instances sync every interval, so each is evaluated at least that often; a silent one is
  * stale's business.
@@ -54,7 +54,7 @@ export function instancesJob(orm: Orm, options: { tickSeconds: number; onChanges
            select instance_id, true as synced, false as moving, false as usage_event from instance_state where last_seen_at >= ?
            union all
            select instance_id, false, true, kind in ('cost-drift', 'error-spike') from event
-            where state <> 'resolved' and kind in ('cost-drift', 'error-spike', 'cron-missed')
+            where state <> 'resolved' and kind in ('cost-drift', 'error-spike', 'cron-missed', 'budget')
          ) due group by instance_id`,
         [since],
       );

@@ -19,7 +19,15 @@ interface ThresholdSpec {
   /** The default, for `threshold list`. */
   fallback: string;
   valid(value: number): boolean;
+  /**
+   * Whether `off` is a value: stored as 0, it means "none" at its level, so an instance can have
+   * no budget although its workspace has one.
+   */
+  canBeOff?: true;
 }
+
+/** What `off` is stored as, for thresholds that can be off. */
+export const OFF = 0;
 
 export const THRESHOLDS: Record<string, ThresholdSpec> = {
   'stale.grace': { unit: 'duration', meaning: 'silence allowed past the agent interval', fallback: 'max(interval, 5m)', valid: (v) => v >= 1 },
@@ -30,6 +38,7 @@ export const THRESHOLDS: Record<string, ThresholdSpec> = {
   'error-spike.min-errors': { unit: 'count', meaning: 'failed calls in the last hour needed to alert', fallback: '5', valid: (v) => Number.isInteger(v) && v >= 1 },
   'error-spike.min-rate': { unit: 'fraction', meaning: 'failure rate needed to alert (0–1)', fallback: '0.1', valid: (v) => v > 0 && v <= 1 },
   'error-spike.ratio': { unit: 'number', meaning: 'failure rate over the usual rate that alerts', fallback: '3', valid: (v) => v > 1 },
+  'budget.monthly': { unit: 'dollars', meaning: 'monthly spend budget per instance; off for none', fallback: 'off', valid: (v) => v > 0, canBeOff: true },
 };
 
 export type ThresholdName = keyof typeof THRESHOLDS;
@@ -40,6 +49,7 @@ export function parseThresholdValue(name: string, text: string): number {
   if (!spec) {
     throw new InvalidInputError('unknown_threshold', `there is no threshold "${name}"; the thresholds are: ${Object.keys(THRESHOLDS).join(', ')}`);
   }
+  if (spec.canBeOff && /^(off|none)$/i.test(text.trim())) return OFF;
   let value: number;
   if (spec.unit === 'duration') {
     try {
@@ -52,13 +62,17 @@ export function parseThresholdValue(name: string, text: string): number {
     value = Number(text.replace(/^\$/, ''));
   }
   if (!Number.isFinite(value) || !spec.valid(value)) {
-    throw new InvalidInputError('invalid_threshold', `"${text}" is not a valid ${name} (${spec.meaning}; default ${spec.fallback})`);
+    // "0" is a plausible way to say "none"; say which word does it.
+    const offHint = spec.canBeOff && value === 0 ? `; for none, set it to off` : '';
+    throw new InvalidInputError('invalid_threshold', `"${text}" is not a valid ${name} (${spec.meaning}; default ${spec.fallback})${offHint}`);
   }
   return value;
 }
 
 export function formatThresholdValue(name: string, value: number): string {
-  const unit = THRESHOLDS[name]?.unit;
+  const spec = THRESHOLDS[name];
+  if (spec?.canBeOff && value === OFF) return 'off';
+  const unit = spec?.unit;
   if (unit === 'duration') return toDurationText(value);
   if (unit === 'dollars') return `$${value}`;
   return String(value);
@@ -81,7 +95,13 @@ export function thresholdsFrom(overrides: ReadonlyMap<string, number>, staleGrac
       minRate: overrides.get('error-spike.min-rate') ?? d.errorSpike.minRate,
       ratio: overrides.get('error-spike.ratio') ?? d.errorSpike.ratio,
     },
+    // No default: without one set (or with `off` nearest the instance), there is no budget.
+    budget: { monthlyUsd: budgetOrNone(overrides.get('budget.monthly')) },
   };
+}
+
+function budgetOrNone(value: number | undefined): number | undefined {
+  return value === undefined || value === OFF ? undefined : value;
 }
 
 /** The overrides in force for each instance: its workspace's, then its own on top. */

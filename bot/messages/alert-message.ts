@@ -18,6 +18,8 @@ export const TITLES: Record<EventKind, string> = {
   'cost-drift': 'spend drifting',
   'error-spike': 'model errors spiking',
   security: 'security posture regressed',
+  // One title for both keys: the summary says whether it will pass or has passed.
+  budget: 'monthly budget',
 };
 
 export const SEVERITY: Record<EventKind, Severity> = {
@@ -28,6 +30,7 @@ export const SEVERITY: Record<EventKind, Severity> = {
   'cost-drift': 'warning',
   'error-spike': 'warning',
   security: 'critical',
+  budget: 'warning',
 };
 
 export interface AlertFacts {

@@ -42,8 +42,8 @@ export interface IncidentFacts {
   resolvedAt?: Date;
 }
 
-/** Kinds in the order a reader should meet them: causes first, then what is critical. */
-const ORDER: EventKind[] = ['stale', 'gateway-down', 'security', 'error-spike', 'cron-failed', 'cron-missed', 'cost-drift'];
+/** Where each kind comes in the message: causes first, then what is critical (a Record, so none is forgotten). */
+const RANK: Record<EventKind, number> = { stale: 0, 'gateway-down': 1, security: 2, 'error-spike': 3, 'cron-failed': 4, 'cron-missed': 5, 'cost-drift': 6, budget: 7 };
 
 /** A kind's title for several of it ("7 cron jobs missed"). */
 const PLURAL_TITLES: Record<EventKind, string> = {
@@ -54,6 +54,7 @@ const PLURAL_TITLES: Record<EventKind, string> = {
   'cost-drift': 'spend drifting',
   'error-spike': 'models with errors spiking',
   security: 'security checks regressed',
+  budget: 'monthly budget alerts',
 };
 
 /** Names shown in a folded line before "…": a line must stay readable. */
@@ -126,7 +127,7 @@ export function incidentMessage(facts: IncidentFacts): Message {
 export function foldedLines(members: readonly IncidentMember[], prefix = ''): string[] {
   const byKind = new Map<EventKind, IncidentMember[]>();
   for (const member of members) byKind.set(member.kind, [...(byKind.get(member.kind) ?? []), member]);
-  return ORDER.filter((kind) => byKind.has(kind)).map((kind) => {
+  return [...byKind.keys()].sort((a, b) => RANK[a] - RANK[b]).map((kind) => {
     const ofKind = byKind.get(kind)!;
     if (ofKind.length === 1) return `${prefix}${TITLES[kind]}: ${ofKind[0]!.summary}`;
     const names = ofKind.map((m) => m.name).sort((a, b) => a.localeCompare(b));

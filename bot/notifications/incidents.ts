@@ -26,7 +26,7 @@ import { sqlArray } from '../storage/sql-array.ts';
 import { receivingSubscriptionsSql } from '../subscriptions/receiving-subscriptions.ts';
 
 /** Which member leads a new incident: a cause first, then what is critical. */
-const LEAD_ORDER: EventKind[] = [...CAUSE_KINDS, 'security', 'error-spike', 'cron-failed', 'cron-missed', 'cost-drift'];
+const LEAD_ORDER: EventKind[] = [...CAUSE_KINDS, 'security', 'error-spike', 'cron-failed', 'cron-missed', 'cost-drift', 'budget'];
 
 export async function lockInstanceIncidents(em: EntityManager, instanceId: string): Promise<void> {
   await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`deepclaw:incident:${instanceId}`]);

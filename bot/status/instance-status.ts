@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Instance, Workspace } from '../storage/entities/index.ts';
+import { budgetStandings, type BudgetStanding } from '../budgets/budget-spend.ts';
 import { dailySpend, spendTodayVsBaseline, type DailySpend } from './spend.ts';
 
 export interface InstanceStatus {
@@ -23,6 +24,8 @@ export interface InstanceStatus {
   spend: DailySpend;
   todayUsd: number;
   baselineUsd: number;
+  /** Month-to-date against the monthly budget, when it has one. */
+  budget?: BudgetStanding;
 }
 
 export async function instanceStatus(em: EntityManager, workspace: Workspace, instance: Instance, now: Date): Promise<InstanceStatus> {
@@ -39,6 +42,7 @@ export async function instanceStatus(em: EntityManager, workspace: Workspace, in
   );
   const spend = await dailySpend(em, { workspace, instanceId: instance.id, days: 7, now });
   const today = await spendTodayVsBaseline(em, { workspace, instanceId: instance.id, now });
+  const budget = (await budgetStandings(em, [instance.id], now)).get(instance.id);
   const audit = state?.security.audit as { critical: number; warn: number } | undefined;
   return {
     name: instance.name,
@@ -61,5 +65,6 @@ export async function instanceStatus(em: EntityManager, workspace: Workspace, in
     spend,
     todayUsd: today.todayUsd,
     baselineUsd: today.baselineUsd,
+    ...(budget ? { budget } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type { Actor } from '../actor.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Workspace } from '../storage/entities/index.ts';
+import { sqlArray } from '../storage/sql-array.ts';
 import { didYouMean } from '../suggest.ts';
 
 export const DEFAULT_TIME_ZONE = 'UTC';
@@ -89,4 +90,15 @@ export function zonedInstant(timeZone: string, wall: { year: number; month: numb
 export function monthAround(at: Date, timeZone: string): { start: Date; end: Date } {
   const { year, month } = localDate(at, timeZone);
   return { start: zonedInstant(timeZone, { year, month, day: 1 }), end: zonedInstant(timeZone, month === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: month + 1, day: 1 }) };
+}
+
+/** Each instance's workspace time zone, in one query for a batch (default UTC where none is set). */
+export async function instanceTimeZones(em: EntityManager, instanceIds: readonly string[]): Promise<Map<string, string>> {
+  if (instanceIds.length === 0) return new Map();
+  const rows = await em.execute<{ id: string; value: unknown }[]>(
+    `select i.id, s.value from instance i left join workspace_setting s on s.workspace_id = i.workspace_id and s.name = ?
+      where i.id = any(?::uuid[])`,
+    [SETTING, sqlArray(instanceIds)],
+  );
+  return new Map(rows.map((row) => [row.id, typeof row.value === 'string' ? row.value : DEFAULT_TIME_ZONE]));
 }
