@@ -25,15 +25,18 @@ describe('npm run demo', () => {
     expect(stdout).toContain('8 simulated instances push snapshots every 2 s through the real ingest');
     // The alerts a user sees as the story plays, opened and resolved.
     for (const line of [
+      // Each instance's first contact is one message with its state.
+      '🟢 demo-hq-1 connected\nGateway: up (2026.9.6)',
       '🔴 demo-edge-2: stopped syncing',
       'Resolved: syncing again after',
-      '🟠 demo-gpu-3: model errors spiking',
-      '🔴 demo-gpu-3: gateway down',
-      '✅ demo-gpu-3: gateway down — resolved',
-      '🟠 demo-cron-4: cron job failed',
-      'cron job "nightly-report" failed (rate_limit)',
-      '🟠 demo-cron-4: cron job missed',
-      '✅ demo-cron-4: cron job missed — resolved',
+      // One instance's trouble is one message, edited as it changes.
+      'demo-gpu-3: 2 problems',
+      'gateway down: the gateway does not answer its health check',
+      'model errors spiking: ',
+      'Resolved meanwhile: gateway down: ',
+      'demo-cron-4: 2 problems',
+      'cron job failed: cron job "nightly-report" failed (rate_limit)',
+      '✅ demo-cron-4: 2 problems — resolved',
       '🟠 demo-spend-5: spend drifting',
       'driven by anthropic/claude-opus-4-1',
       '🔴 demo-exposed-6: security posture regressed',

@@ -96,6 +96,9 @@ async function demoConfig(env: NodeJS.ProcessEnv, dataDir: string, story: DemoSt
     ...rest,
     DEEPCLAW_DATA_DIR: dataDir,
     DEEPCLAW_TICK: '1s',
+    // A burst still arrives as one message; the story's beats are seconds apart, not half a minute.
+    DEEPCLAW_GROUP_WAIT: env.DEEPCLAW_GROUP_WAIT ?? '2s',
+    DEEPCLAW_HELD_SETTLE: env.DEEPCLAW_HELD_SETTLE ?? '5s',
     DEEPCLAW_STALE_GRACE: `${story.staleGraceSeconds}s`,
     DEEPCLAW_RATE_LIMIT_REFILL: '1s',
     PORT: env.PORT ?? String(await freePort()),

@@ -21,6 +21,8 @@ export interface IncidentMember {
   state: 'open' | 'acked' | 'resolved';
   openedAt: Date;
   resolvedAt?: Date;
+  /** How it resolved, in words ("the gateway answers again"). */
+  resolveSummary?: string;
 }
 
 /** The instance's state when it first synced, each as one short phrase. */
@@ -72,6 +74,7 @@ export function incidentMessage(facts: IncidentFacts): Message {
   ];
   const blocks: MessageBlock[] = [];
   if (facts.connected) {
+    // The state it connected with; the fields below say which instance and since when.
     blocks.push(
       fields([
         ['Gateway', facts.connected.gateway],
@@ -86,7 +89,7 @@ export function incidentMessage(facts: IncidentFacts): Message {
     const lasted = humanDuration(facts.resolvedAt.getTime() - facts.openedAt.getTime());
     const count = problems(facts.members.length);
     if (facts.members.length > 0) blocks.push(list(foldedLines(facts.members, '✅ ')));
-    blocks.push(fields([['Resolved', `all ${facts.members.length === 1 ? 'of it' : facts.members.length} after ${lasted}`], ...pairs]));
+    blocks.push(fields([['Resolved', `${facts.members.length === 1 ? '' : `all ${count} `}after ${lasted}`], ...pairs]));
     return {
       title: facts.connected && facts.members.length === 0 ? `🟢 ${facts.instanceName} connected` : `✅ ${facts.instanceName}${facts.connected ? ' connected' : ''}: ${count} — resolved`,
       severity: 'resolved',
@@ -129,7 +132,8 @@ export function foldedLines(members: readonly IncidentMember[], prefix = ''): st
   for (const member of members) byKind.set(member.kind, [...(byKind.get(member.kind) ?? []), member]);
   return [...byKind.keys()].sort((a, b) => RANK[a] - RANK[b]).map((kind) => {
     const ofKind = byKind.get(kind)!;
-    if (ofKind.length === 1) return `${prefix}${TITLES[kind]}: ${ofKind[0]!.summary}`;
+    const only = ofKind[0]!;
+    if (ofKind.length === 1) return `${prefix}${TITLES[kind]}: ${only.state === 'resolved' && only.resolveSummary ? only.resolveSummary : only.summary}`;
     const names = ofKind.map((m) => m.name).sort((a, b) => a.localeCompare(b));
     const more = names.length - NAMED_PER_LINE;
     return `${prefix}${ofKind.length} ${PLURAL_TITLES[kind]}: ${names.slice(0, NAMED_PER_LINE).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;

@@ -37,7 +37,7 @@ export function describeConnectedState(row: { gateway: Record<string, unknown>; 
   const findings = critical + warn > 0 ? `, audit: ${critical} critical, ${warn} warning` : '';
   return {
     gateway: `${gatewayText}${gateway.version ? ` (${gateway.version})` : ''}`,
-    cron: row.cron_total === 0 ? 'no jobs' : row.cron_failing === 0 ? `${row.cron_total} jobs, all healthy` : `${row.cron_total} jobs, ${row.cron_failing} failing`,
+    cron: row.cron_total === 0 ? 'no jobs' : `${row.cron_total} job${row.cron_total === 1 ? '' : 's'}, ${row.cron_failing === 0 ? (row.cron_total === 1 ? 'healthy' : 'all healthy') : `${row.cron_failing} failing`}`,
     security: `bind ${security.bind ?? 'unknown'}, auth ${security.authMode ?? 'unknown'}${findings}`,
     spendToday: dollars(row.spend_today ?? 0),
   };

@@ -80,8 +80,18 @@ async function loadIncident(pool: Pool, incidentId: string, instanceName: string
   );
   const incident = incidents[0];
   if (!incident) return undefined;
-  const { rows: members } = await pool.query<{ id: string; kind: EventKind; key: string; name: string | null; summary: string; state: IncidentMember['state']; opened_at: string; resolved_at: string | null }>(
-    `select id, kind, key, details->>'name' as name, summary, state, opened_at, resolved_at from event where incident_id = $1 order by opened_at, id`,
+  const { rows: members } = await pool.query<{
+    id: string;
+    kind: EventKind;
+    key: string;
+    name: string | null;
+    summary: string;
+    state: IncidentMember['state'];
+    opened_at: string;
+    resolved_at: string | null;
+    resolve_summary: string | null;
+  }>(
+    `select id, kind, key, details->>'name' as name, summary, state, opened_at, resolved_at, resolve_summary from event where incident_id = $1 order by opened_at, id`,
     [incidentId],
   );
   const acked = await acknowledgement(pool, incident.leader_event_id);
@@ -98,6 +108,7 @@ async function loadIncident(pool: Pool, incidentId: string, instanceName: string
       state: m.state,
       openedAt: new Date(m.opened_at),
       ...(m.resolved_at ? { resolvedAt: new Date(m.resolved_at) } : {}),
+      ...(m.resolve_summary ? { resolveSummary: m.resolve_summary } : {}),
     })),
     ...(incident.connected ? { connected: incident.connected } : {}),
     ...(acked ? { acked } : {}),

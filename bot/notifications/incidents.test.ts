@@ -117,7 +117,7 @@ describeStorage('one message per instance\'s trouble', (db) => {
     await resolve(instanceId, 'security', ['bind'], at(100));
     await deliver(adapter, at(100));
     expect(lastEdit(adapter.calls).title).toBe(`🟠 ${name}: 1 problem`);
-    expect(lines(lastEdit(adapter.calls))).toContain('Resolved meanwhile: security posture regressed: security bind');
+    expect(lines(lastEdit(adapter.calls))).toContain('Resolved meanwhile: security posture regressed: bind fine again');
     await resolve(instanceId, 'cost-drift', ['spend'], at(200));
     await deliver(adapter, at(200));
     expect(lastEdit(adapter.calls).title).toBe(`✅ ${name}: 2 problems — resolved`);
