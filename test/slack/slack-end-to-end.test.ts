@@ -476,6 +476,25 @@ describeStorage('Slack end to end', (db) => {
     expect(status.responses[0]!.text).not.toMatch(/<[!@#h]/);
   });
 
+  it('sets, refuses and stops a digest by command: admins only, in a subscribed channel, in the workspace time zone (issue 16)', async () => {
+    const channel = await linkedChannel();
+    const refused = await command(MALLORY, channel, 'digest daily 09:00');
+    expect(shown(refused.responses)).toContain('only DeepClaw admins can set a channel’s digest');
+    const bad = await command(BOB, channel, 'digest daily 9am');
+    expect(shown(bad.responses)).toContain('\\"9am\\" is not a time of day; use 24-hour HH:MM');
+    const elsewhere = await command(BOB, 'C0NOTSUBSCRIBED', 'digest daily 09:00');
+    expect(shown(elsewhere.responses)).toContain('This channel does not receive workspace');
+    const set = await command(BOB, channel, 'digest weekly mon 09:00 --skip-quiet');
+    expect(set.responses).toEqual([expect.objectContaining({ response_type: 'in_channel' })]);
+    expect(shown(set.responses)).toContain('This channel gets a digest weekly mon 09:00, skipping quiet ones (UTC)');
+    expect(await sql(`select digest_cadence, digest_weekday, digest_minute, digest_skip_quiet from subscription where channel_id = ?`, [channel])).toEqual([
+      { digest_cadence: 'weekly', digest_weekday: 1, digest_minute: 540, digest_skip_quiet: true },
+    ]);
+    const off = await command(BOB, channel, 'digest off');
+    expect(shown(off.responses)).toContain('This channel no longer gets a digest');
+    expect(await sql(`select digest_cadence from subscription where channel_id = ?`, [channel])).toEqual([{ digest_cadence: null }]);
+  });
+
   it('pings the subscribed user group on a critical opening alert only; warnings, reminders and the resolve ping nobody, and <!here> in a cron name stays text', async () => {
     const channel = await linkedChannel();
     const refused = await command(MALLORY, channel, 'subscribe --mention @here');
