@@ -15,7 +15,7 @@ describe('mention targets', () => {
   it('refuses what Slack cannot page with, saying what to type instead', () => {
     expect(() => parseMentionTarget('slack', '@everyone')).toThrow('Slack allows @everyone only in #general; use @channel (everyone in this channel) or @here (those active now).');
     expect(() => parseMentionTarget('slack', '@oncall')).toThrow(`"@oncall" is a handle, and DeepClaw needs the user group's id`);
-    expect(() => parseMentionTarget('slack', '<@U0BOB>')).toThrow('"<@U0BOB>" is not a Slack mention; use @here, @channel, or a user group');
+    expect(() => parseMentionTarget('slack', '<@U0BOB>')).toThrow('"<@U0BOB>" is not a Slack mention; use @here, @channel, or a user group\'s id like S0123ABC.');
   });
 
   it('takes a Discord role, by mention or id, and refuses @everyone, @here and members', () => {

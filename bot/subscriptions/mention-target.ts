@@ -3,10 +3,11 @@
  * Pure: the typed text and the platform in, a Mention (bot/messages/message.ts) or an error that
  * says what to type instead. Only targets a channel's admin means to page are accepted:
  *
- * - Slack: `@here`, `@channel` (both as typed, or as Slack escapes them: `<!here>`), a user group
- *   as Slack sends it from the picker (`<!subteam^S0123ABC|@oncall>`) or its id (`S0123ABC`).
- *   A bare `@oncall` handle is refused: turning a handle into an id needs `usergroups:read`,
- *   a scope the app does not ask for.
+ * - Slack: `@here`, `@channel` (as typed, or as Slack escapes them: `<!here>`), a user group by its
+ *   id (`S0123ABC`) or escaped (`<!subteam^S0123ABC|@oncall>`, what an app with `should_escape`
+ *   receives). Our manifests do not escape, so a typed `@oncall` arrives as a bare handle, which is
+ *   refused with where to find the id: turning a handle into an id needs `usergroups:read`, a
+ *   scope the app does not ask for.
  * - Discord: a role as Discord sends it (`<@&123…>`) or its id. `@everyone` and `@here` are
  *   refused: a role is what on-call rotations use, and pinging a whole server is not an alert.
  * - Telegram: nothing. A bot cannot notify a group's members by mention (there is no @all, and a
@@ -48,10 +49,10 @@ function slackTarget(value: string): Mention {
   if (/^@[\w.-]+$/.test(value)) {
     throw new InvalidInputError(
       'bad_mention',
-      `"${value.slice(0, 40)}" is a handle, and DeepClaw needs the user group's id: pick the group from the @ menu while typing the command, or give its id (S0123ABC, shown in the group's "Copy group ID").`,
+      `"${value.slice(0, 40)}" is a handle, and DeepClaw needs the user group's id, like S0123ABC: in Slack, open the group (People → User groups), then ⋯ → Copy group ID.`,
     );
   }
-  throw new InvalidInputError('bad_mention', `"${value.slice(0, 40)}" is not a Slack mention; use @here, @channel, or a user group (picked from the @ menu, or its id like S0123ABC).`);
+  throw new InvalidInputError('bad_mention', `"${value.slice(0, 40)}" is not a Slack mention; use @here, @channel, or a user group's id like S0123ABC.`);
 }
 
 function discordTarget(value: string): Mention {
