@@ -135,7 +135,7 @@ function spendLine(instance: DigestInstance, budget: { monthToDateUsd: number; b
         ? `usual ${dollars(instance.usualUsd)}, ${signedPercent(instance.spendUsd / instance.usualUsd - 1)}`
         : `usual ${dollars(0)}`;
   const month = budget
-    ? `month to date ${dollars(budget.monthToDateUsd)} of ${dollars(budget.budgetUsd)} budget (${Math.round((budget.monthToDateUsd / budget.budgetUsd) * 100)}%)`
+    ? `month to date ${dollars(budget.monthToDateUsd)} of ${dollars(budget.budgetUsd)} budget${budget.budgetUsd > 0 ? ` (${Math.round((budget.monthToDateUsd / budget.budgetUsd) * 100)}%)` : ''}`
     : `month to date ${dollars(instance.monthToDateUsd)}`;
   return `${isSpendNotable(instance) ? '⚠️ ' : ''}${instance.name}: ${dollars(instance.spendUsd)} (${usual}); ${month}`;
 }
