@@ -41,6 +41,7 @@ import { DEFAULT_DELIVERY } from './notifications/deliver.ts';
 import { releaseHeldJob } from './notifications/release-held.ts';
 import { deliveryJob } from './notifications/delivery-job.ts';
 import { remindersJob } from './notifications/reminders.ts';
+import { digestJob } from './digests/digest-job.ts';
 import { pruneSnapshotsJob } from './snapshots/prune-snapshots.ts';
 import { migrateToLatest, pendingMigrations } from './storage/migrate.ts';
 import { openDatabase, type Database } from './storage/orm.ts';
@@ -123,6 +124,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
         releaseHeldJob(database.orm, { tickSeconds: config.events.tickSeconds, settleSeconds: config.events.grouping.settleSeconds }),
         rotationFollowUpsJob(database.orm, [...adapters.keys()], config.events.tickSeconds),
         ...(config.events.reminderEverySeconds ? [remindersJob(database.orm, config.events.reminderEverySeconds)] : []),
+        digestJob(database.orm),
         // Postgres servers vacuum themselves; PGlite has no autovacuum (bot/storage/embedded-vacuum.ts).
         ...(database.kind === 'embedded' ? [embeddedVacuumJob(database.orm, (report) => logger.info(report, 'embedded database vacuumed'))] : []),
       ];

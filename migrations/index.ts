@@ -12,6 +12,7 @@ import { Migration20261122000221_usage_summary } from './Migration20261122000221
 import { Migration20261202141526_one_outbox } from './Migration20261202141526_one_outbox.ts';
 import { Migration20261202183716_send_window_per_limit } from './Migration20261202183716_send_window_per_limit.ts';
 import { Migration20261203084511_dashboard } from './Migration20261203084511_dashboard.ts';
+import { Migration20261203172716_digests_and_mentions } from './Migration20261203172716_digests_and_mentions.ts';
 import { Migration20261203172921_incidents } from './Migration20261203172921_incidents.ts';
 
-export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds, Migration20261121223300_mutes, Migration20261121231148_stale_groups, Migration20261121231423_chat_ops, Migration20261122000221_usage_summary, Migration20261202141526_one_outbox, Migration20261202183716_send_window_per_limit, Migration20261203084511_dashboard, Migration20261203172921_incidents];
+export const migrationsList = [Migration20261121204620_initial, Migration20261121215900_ingest, Migration20261121221849_events, Migration20261121222649_thresholds, Migration20261121223300_mutes, Migration20261121231148_stale_groups, Migration20261121231423_chat_ops, Migration20261122000221_usage_summary, Migration20261202141526_one_outbox, Migration20261202183716_send_window_per_limit, Migration20261203084511_dashboard, Migration20261203172716_digests_and_mentions, Migration20261203172921_incidents];

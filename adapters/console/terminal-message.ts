@@ -12,7 +12,9 @@ import { toTerminalText } from './terminal-text.ts';
 /** The title, then each block, as lines. Buttons are not shown: a terminal cannot press them. */
 export function toTerminalMessage(value: OutboundMessage): string {
   const message = asMessage(value);
-  const lines = [toTerminalText(message.title)];
+  // Nobody to ping in a terminal; the mention is shown, first, as the chat would show it.
+  const mention = message.mention ? [message.mention.kind === 'group' ? `@${toTerminalText(message.mention.id)}` : `@${message.mention.kind}`] : [];
+  const lines = [...mention, toTerminalText(message.title)];
   for (const block of message.blocks) {
     switch (block.kind) {
       case 'text':

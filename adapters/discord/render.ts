@@ -6,6 +6,10 @@
  * even text that slipped through could ping nobody. Field names and the footer are ours and
  * Discord shows them without markdown, so they are not escaped (a backslash would show).
  *
+ * The one exception is a message's `mention`, which the core sets only from a subscription's
+ * `--mention` (never from text): the role goes first, in `content` (Discord never pings from an
+ * embed), and `allowed_mentions` names that one role and nothing else.
+ *
  * Discord refuses an embed past its limits (title 256, description 4096, 25 fields of 1024, footer
  * 2048, 6000 characters in all); lists are cut to fit with a visible "…and N more" (fit-list.ts),
  * never clipped silently.
@@ -13,7 +17,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
 import { asMessage, type OutboundMessage } from '../../bot/messages/alert-message.ts';
 import { fitList } from '../../bot/messages/fit-list.ts';
-import type { MessageAction, Severity } from '../../bot/messages/message.ts';
+import type { Mention, MessageAction, Severity } from '../../bot/messages/message.ts';
 
 export const EMBED_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 } as const;
 
@@ -46,10 +50,23 @@ export function escapeDiscordMarkdown(value: string): string {
     .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.');
 }
 
+/** Mentions allowed on a message that pings one role: that role, nothing parsed from text. */
+export interface AllowOneRole {
+  parse: [];
+  roles: [string];
+}
+
 export interface DiscordMessage {
+  /** Only the mention, when the message has one (an edit without one leaves it; edits never ping again). */
+  content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponent>[];
-  allowed_mentions: typeof ALLOW_NO_MENTIONS;
+  allowed_mentions: typeof ALLOW_NO_MENTIONS | AllowOneRole;
+}
+
+/** The role of a mention, if Discord can ping it: roles only, their ids checked again as digits. */
+export function discordRole(mention: Mention | undefined): string | undefined {
+  return mention?.kind === 'group' && /^\d{17,20}$/.test(mention.id) ? mention.id : undefined;
 }
 
 /** Any message of the core as one embed (with its buttons): an alert, its edits, or the answer to a command. */
@@ -72,6 +89,8 @@ export function renderMessage(value: OutboundMessage, now: Date): DiscordMessage
     ...(fields.length > 0 ? { fields } : {}),
     ...(footer ? { footer: { text: footer } } : {}),
   };
+  const role = discordRole(message.mention);
+  if (role) return { content: `<@&${role}>`, embeds: [embed], components: buttons(message.actions), allowed_mentions: { parse: [], roles: [role] } };
   return { embeds: [embed], components: buttons(message.actions), allowed_mentions: ALLOW_NO_MENTIONS };
 }
 

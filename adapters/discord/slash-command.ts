@@ -19,7 +19,7 @@ import { EVENT_KINDS, MAX_COST_DAYS, SUBCOMMANDS, type SubcommandName } from '..
 
 export const COMMAND_NAME = 'deepclaw';
 
-type OptionKind = 'instance' | 'target' | 'text' | 'days' | 'subcommand';
+type OptionKind = 'instance' | 'target' | 'text' | 'days' | 'subcommand' | 'switch' | 'severity';
 
 interface OptionSpec {
   name: string;
@@ -51,7 +51,15 @@ export const SUBCOMMAND_OPTIONS: Record<SubcommandName, OptionSpec[]> = {
     { name: 'duration', description: 'for how long, like 1h or 2d', kind: 'text', required: true },
   ],
   unmute: [{ name: 'target', description: 'an instance, or all', kind: 'target', required: true }],
-  subscribe: [{ name: 'kinds', description: `some of: ${EVENT_KINDS.join(', ')} (default: every kind)`, kind: 'text' }],
+  subscribe: [
+    { name: 'kinds', description: `some of: ${EVENT_KINDS.join(', ')} (default: every kind)`, kind: 'text' },
+    { name: 'mention', description: 'a role to ping on opening alerts, like @on-call; off stops it (default: keep)', kind: 'text', flag: 'mention' },
+    { name: 'severity', description: 'which opening alerts ping it (default critical)', kind: 'severity', flag: 'severity' },
+  ],
+  digest: [
+    { name: 'schedule', description: 'daily 09:00, weekly mon 09:00, or off (the workspace time zone)', kind: 'text', required: true },
+    { name: 'skip-quiet', description: 'send nothing on a day with nothing to say', kind: 'switch', flag: 'skip-quiet' },
+  ],
   unsubscribe: [],
   threshold: [
     { name: 'action', description: 'set or list', kind: 'text', required: true },
@@ -85,6 +93,10 @@ function toOption(spec: OptionSpec): APIApplicationCommandBasicOption {
       return { ...base, type: ApplicationCommandOptionType.String, choices: (Object.keys(SUBCOMMANDS) as SubcommandName[]).map((name) => ({ name, value: name })) };
     case 'text':
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 200 };
+    case 'switch':
+      return { ...base, type: ApplicationCommandOptionType.Boolean };
+    case 'severity':
+      return { ...base, type: ApplicationCommandOptionType.String, choices: ['critical', 'warning'].map((name) => ({ name, value: name })) };
   }
 }
 
@@ -127,7 +139,9 @@ export function toCommandText(options: APIApplicationCommandInteractionDataOptio
   for (const spec of specs) {
     const value = given.get(spec.name)?.trim();
     if (!value) continue;
-    if (spec.flag) words.push(`--${spec.flag}`, value);
+    if (spec.kind === 'switch') {
+      if (value === 'true') words.push(`--${spec.flag}`);
+    } else if (spec.flag) words.push(`--${spec.flag}`, value);
     else words.push(value);
   }
   return words.join(' ');

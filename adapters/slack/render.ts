@@ -3,10 +3,13 @@
  * model names, cron error reasons, display names) goes into `plain_text` objects, which Slack never
  * parses for formatting or mentions, and `&`, `<`, `>` are escaped everywhere as Slack asks, so
  * `<!channel>` or `*bold*` in a name shows as typed and pings nobody. Only our own fixed text
- * (code fences around a token or a cron line) uses mrkdwn.
+ * (code fences around a token or a cron line) uses mrkdwn — and a message's `mention`, which the
+ * core sets only from a subscription's `--mention` (never from text): it becomes the first block,
+ * `<!here>`, `<!channel>` or `<!subteam^S…>`, and leads the notification text so it pings.
  */
 import { asMessage, type OutboundMessage } from '../../bot/messages/alert-message.ts';
 import { fitList } from '../../bot/messages/fit-list.ts';
+import type { Mention } from '../../bot/messages/message.ts';
 
 /** Slack's three reserved characters (https://docs.slack.dev/messaging/formatting-message-text#escaping). */
 export function escapeSlackText(value: string): string {
@@ -65,10 +68,23 @@ function listSection(items: Parameters<typeof fitList>[0]): SlackBlock {
   return { type: 'section', text: { type: 'plain_text', text: lines.join('\n') || ' ', emoji: true } };
 }
 
+/**
+ * Slack's syntax for a mention (https://docs.slack.dev/messaging/formatting-message-text#special-mentions).
+ * The id was checked when it was stored (bot/subscriptions/mention-target.ts); checked again here,
+ * so nothing but `S` and capitals and digits can ever sit inside the brackets.
+ */
+export function slackMention(mention: Mention): string | undefined {
+  if (mention.kind === 'here') return '<!here>';
+  if (mention.kind === 'channel') return '<!channel>';
+  return /^S[A-Z0-9]+$/.test(mention.id) ? `<!subteam^${mention.id}>` : undefined;
+}
+
 /** Any message of the core as Block Kit: an alert, its edits, or the answer to a command. */
 export function renderMessage(value: OutboundMessage): SlackMessage {
   const message = asMessage(value);
-  const blocks: SlackBlock[] = [header(message.title)];
+  const mention = message.mention ? slackMention(message.mention) : undefined;
+  // The mention first, in mrkdwn (plain_text never pings); everything else stays as it was.
+  const blocks: SlackBlock[] = [...(mention ? [{ type: 'section', text: { type: 'mrkdwn', text: mention } }] : []), header(message.title)];
   const fallback: string[] = [message.title];
   for (const block of message.blocks) {
     switch (block.kind) {
@@ -104,7 +120,8 @@ export function renderMessage(value: OutboundMessage): SlackMessage {
       })),
     });
   }
-  return { text: escapeSlackText(clip(fallback.join('\n'), LIMITS.section)), blocks: withinBlockLimit(blocks) };
+  const fallbackText = escapeSlackText(clip(fallback.join('\n'), LIMITS.section));
+  return { text: mention ? `${mention} ${fallbackText}` : fallbackText, blocks: withinBlockLimit(blocks) };
 }
 
 /** At most 50 blocks, the last saying how many did not fit rather than dropping them unseen. */

@@ -5,6 +5,9 @@
  * remain: `<script>` shows as typed and `@channel` stays text (Telegram has no mass mention a bot
  * could trigger; a `@username` in text only links, it notifies nobody who is not in the chat).
  *
+ * A message's `mention` is not rendered: Telegram has none a bot could use to page people, so
+ * `subscribe --mention` refuses it there (bot/subscriptions/mention-target.ts).
+ *
  * Telegram refuses a message over 4,096 characters, so a message is laid out in parts of at most
  * that: lists are first cut to what fits (with "…and N more …", never silently, fit-list.ts), then
  * blocks are packed into parts; an alert (one message, so it can be edited) is trimmed instead,

@@ -25,7 +25,8 @@ import { repliesToTerminalText } from '../../adapters/console/terminal-message.t
 import { TELEGRAM_COMMANDS } from '../../adapters/telegram/telegram-cli.ts';
 import type { Reply } from '../messages/message.ts';
 import { fleetStatus } from '../status/fleet-status.ts';
-import { enableSubscription, listSubscriptions, parseChannelAddress } from '../subscriptions/subscriptions.ts';
+import { digestText, enableSubscription, listSubscriptions, parseChannelAddress } from '../subscriptions/subscriptions.ts';
+import { describeMention } from '../subscriptions/mention-target.ts';
 import { instanceStatus } from '../status/instance-status.ts';
 import type { Workspace } from '../storage/entities/index.ts';
 import type { Orm } from '../storage/orm.ts';
@@ -258,11 +259,13 @@ export const COMMANDS: Record<string, Command> = {
       } else {
         io.stdout.write(
           table(
-            ['CHANNEL', 'PLATFORM', 'KINDS', 'MUTED UNTIL', 'STATE'],
+            ['CHANNEL', 'PLATFORM', 'KINDS', 'MENTION', 'DIGEST', 'MUTED UNTIL', 'STATE'],
             subscriptions.map((s) => [
               s.channelId,
               s.platform,
               s.kinds?.join(', ') ?? 'all',
+              s.mention ? `${describeMention(s.platform, s.mention.target)} (${s.mention.severity === 'warning' ? 'warning+' : 'critical'})` : '-',
+              digestText(s.digest),
               s.mutedUntil && s.mutedUntil > new Date() ? timestamp(s.mutedUntil) : '-',
               s.disabled ? `disabled since ${timestamp(s.disabled.since)}: ${s.disabled.reason}` : 'receiving',
             ]),

@@ -353,7 +353,7 @@ describeStorage('admin CLI', (db) => {
     expect((await run(['audit', '--limit', '1000', '--json'])).json().entries.length).toBe(before);
   });
 
-  it('lists a workspace\'s channels with kinds, mute and why one was disabled, and enables it again, audited', async () => {
+  it('lists a workspace\'s channels with kinds, mention, digest, mute and why one was disabled, and enables it again, audited', async () => {
     await run(['workspace', 'create', 'subs']);
     const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
     const subscribe = (channel: string, extra: string, params: unknown[] = []) =>
@@ -365,13 +365,14 @@ describeStorage('admin CLI', (db) => {
     await subscribe('C0OPS', `null, null, null, null`);
     await subscribe('C0COST', `'["cost-drift"]'::jsonb, '2099-01-01T00:00:00Z', null, null`);
     await subscribe('C0GONE', `null, null, '2026-11-21T12:00:00Z', 'channel_not_found'`);
+    await sql(`update subscription set mention = 'group:S0ONCALL', mention_severity = 'warning', digest_cadence = 'daily', digest_minute = 540 where channel_id = 'C0OPS'`);
 
     const human = await run(['subscription', 'list', '--workspace', 'subs']);
     expect(human.exitCode).toBe(0);
-    expect(human.stdout.split('\n')[0]).toMatch(/^CHANNEL\s+PLATFORM\s+KINDS\s+MUTED UNTIL\s+STATE$/);
-    expect(human.stdout).toMatch(/^C0COST\s+slack\s+cost-drift\s+2099-01-01 00:00 UTC\s+receiving$/m);
-    expect(human.stdout).toMatch(/^C0GONE\s+slack\s+all\s+-\s+disabled since 2026-11-21 12:00 UTC: channel_not_found$/m);
-    expect(human.stdout).toMatch(/^C0OPS\s+slack\s+all\s+-\s+receiving$/m);
+    expect(human.stdout.split('\n')[0]).toMatch(/^CHANNEL\s+PLATFORM\s+KINDS\s+MENTION\s+DIGEST\s+MUTED UNTIL\s+STATE$/);
+    expect(human.stdout).toMatch(/^C0COST\s+slack\s+cost-drift\s+-\s+-\s+2099-01-01 00:00 UTC\s+receiving$/m);
+    expect(human.stdout).toMatch(/^C0GONE\s+slack\s+all\s+-\s+-\s+-\s+disabled since 2026-11-21 12:00 UTC: channel_not_found$/m);
+    expect(human.stdout).toMatch(/^C0OPS\s+slack\s+all\s+user group S0ONCALL \(warning\+\)\s+daily 09:00\s+-\s+receiving$/m);
     const listed = (await run(['subscription', 'list', '--workspace', 'subs', '--json'])).json();
     expect(listed.subscriptions).toContainEqual(
       expect.objectContaining({ platform: 'slack', channelId: 'C0GONE', kinds: null, disabled: { since: '2026-11-21T12:00:00.000Z', reason: 'channel_not_found' } }),

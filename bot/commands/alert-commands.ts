@@ -13,7 +13,8 @@ import { enqueueAckRedraw } from '../notifications/enqueue.ts';
 import { message, note, text, type Reply } from '../messages/message.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Instance, type Workspace } from '../storage/entities/index.ts';
-import { subscribeChannel, unsubscribeChannel } from '../subscriptions/subscriptions.ts';
+import { subscribeChannel, unsubscribeChannel, type MentionSetting } from '../subscriptions/subscriptions.ts';
+import { DEFAULT_MENTION_SEVERITY, describeMention, NO_MENTION_WORDS, parseMentionTarget } from '../subscriptions/mention-target.ts';
 import type { HandlerContext } from './command-core.ts';
 import { toChannel, toRequester } from './replies.ts';
 import { utcMinute } from '../human-format.ts';
@@ -92,15 +93,30 @@ async function acknowledge(context: HandlerContext, eventId: string): Promise<Re
   });
 }
 
-export async function subscribeCommand(context: HandlerContext, kinds: EventKind[] | null): Promise<Reply[]> {
+/**
+ * `subscribe [kinds…] [--mention <target>|off] [--severity critical|warning]`. The target is
+ * checked for this platform before anything is written (mention-target.ts), so a bad one changes
+ * nothing.
+ */
+export async function subscribeCommand(context: HandlerContext, kinds: EventKind[] | null, typedMention?: string, mentionSeverity?: 'critical' | 'warning'): Promise<Reply[]> {
   const { em, workspace, actor, requester, place, now } = context;
-  const result = await subscribeChannel(em, { workspace, channel: { platform: requester.platform, channelId: place.channelId }, kinds, actor, now });
+  let mention: MentionSetting | undefined;
+  if (typedMention !== undefined) {
+    const off = NO_MENTION_WORDS.includes(typedMention.toLowerCase());
+    mention = { target: off ? null : parseMentionTarget(requester.platform, typedMention), severity: mentionSeverity ?? DEFAULT_MENTION_SEVERITY };
+  }
+  const result = await subscribeChannel(em, { workspace, channel: { platform: requester.platform, channelId: place.channelId }, kinds, mention, actor, now });
   const which = kinds ? `${kinds.join(', ')} alerts` : 'every alert';
+  const pings = result.mention
+    ? ` Opening ${result.mention.severity === 'warning' ? 'warning and critical' : 'critical'} alerts mention ${describeMention(requester.platform, result.mention.target)}.`
+    : mention
+      ? ' Alerts mention nobody.'
+      : '';
   return [
     toChannel(
       message(
         `📣 This channel now receives ${which} of workspace "${workspace.name}"`,
-        text(`Set by ${requester.displayName}.${result.wasDisabled ? ' Delivery here had been stopped after an error; it is on again.' : ''}`),
+        text(`Set by ${requester.displayName}.${pings}${result.wasDisabled ? ' Delivery here had been stopped after an error; it is on again.' : ''}`),
         note('Invite the DeepClaw bot to this channel if it is not here yet, or alerts cannot be posted.'),
       ),
     ),

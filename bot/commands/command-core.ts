@@ -18,6 +18,7 @@ import type { AlertActionRequest, CommandRequest, Place, Requester } from './com
 import { parseCommand, SUBCOMMANDS, type ParsedCommand, type SubcommandName } from './grammar.ts';
 import { helpReply } from './help.ts';
 import { dashboardCommand } from './dashboard-command.ts';
+import { digestCommand } from './digest-command.ts';
 import { linkCommand } from './link-command.ts';
 import { toRequester } from './replies.ts';
 import { costCommand, instancesCommand, statusCommand } from './status-commands.ts';
@@ -58,6 +59,7 @@ const VERBS: Record<SubcommandName, string> = {
   mute: 'mute alerts',
   unmute: 'unmute alerts',
   subscribe: 'subscribe channels to alerts',
+  digest: 'set a channel’s digest',
   unsubscribe: 'unsubscribe channels',
   link: 'link this chat to DeepClaw',
   dashboard: 'open the dashboard',
@@ -145,7 +147,9 @@ export function answerCommand(context: HandlerContext, command: Exclude<ParsedCo
     case 'ack':
       return ackCommand(context, command.event);
     case 'subscribe':
-      return subscribeCommand(context, command.kinds);
+      return subscribeCommand(context, command.kinds, command.mention, command.mentionSeverity);
+    case 'digest':
+      return digestCommand(context, command.schedule);
     case 'unsubscribe':
       return unsubscribeCommand(context);
     case 'dashboard':

@@ -7,6 +7,7 @@
 import { DurationError, toSeconds } from '../duration.ts';
 import type { EventKind } from '../events/decision.ts';
 import { closeNames, didYouMean } from '../suggest.ts';
+import { WEEKDAY_NAMES, type DigestSchedule } from '../digests/digest-schedule.ts';
 
 export const EVENT_KINDS: readonly EventKind[] = ['stale', 'gateway-down', 'cron-failed', 'cron-missed', 'cost-drift', 'error-spike', 'security', 'budget'];
 
@@ -20,7 +21,13 @@ export type ParsedCommand =
   | { name: 'mute'; target: string; durationSeconds: number }
   | { name: 'unmute'; target: string }
   | { name: 'ack'; event: string }
-  | { name: 'subscribe'; kinds: EventKind[] | null }
+  /**
+   * `mention`: the target as typed (checked per platform by bot/subscriptions/mention-target.ts),
+   * `off` to clear it, absent to keep what the channel had.
+   */
+  | { name: 'subscribe'; kinds: EventKind[] | null; mention?: string; mentionSeverity?: 'critical' | 'warning' }
+  /** null: `digest off`. */
+  | { name: 'digest'; schedule: DigestSchedule | null }
   | { name: 'unsubscribe' }
   | { name: 'link'; code: string }
   | { name: 'cost'; instance?: string; days: number }
@@ -63,7 +70,16 @@ export const SUBCOMMANDS: Record<SubcommandName, SubcommandSpec> = {
   revoke: { usage: '/deepclaw revoke <instance>', summary: "stop every working token of an instance at once", permission: 'admin' },
   mute: { usage: '/deepclaw mute <instance|all> <duration>', summary: 'hold back alerts for a while (like 1h or 2d); events still open and resolve', permission: 'admin' },
   unmute: { usage: '/deepclaw unmute <instance|all>', summary: 'send alerts again', permission: 'admin' },
-  subscribe: { usage: '/deepclaw subscribe [kinds…]', summary: `this channel receives the workspace's alerts (all kinds, or some of: ${EVENT_KINDS.join(', ')})`, permission: 'admin' },
+  subscribe: {
+    usage: '/deepclaw subscribe [kinds…] [--mention <who>|off] [--severity critical|warning]',
+    summary: `this channel receives the workspace's alerts (all kinds, or some of: ${EVENT_KINDS.join(', ')}); --mention pings someone on opening alerts`,
+    permission: 'admin',
+  },
+  digest: {
+    usage: '/deepclaw digest <daily HH:MM | weekly <day> HH:MM | off> [--skip-quiet]',
+    summary: "one message a day (or week) with spend, cron runs, events and silent instances, on the workspace's clock",
+    permission: 'admin',
+  },
   unsubscribe: { usage: '/deepclaw unsubscribe', summary: 'this channel stops receiving alerts', permission: 'admin' },
   threshold: {
     usage: '/deepclaw threshold set <name> <value|off> [--instance <name>] · threshold list [--instance <name>]',
@@ -143,7 +159,10 @@ interface Words {
   options: Map<string, string>;
 }
 
-/** `--grace 15m` and `--grace=15m` both work; an option with no value is an error. */
+/** Options that are switches: present or not, no value (`--skip-quiet`). */
+const SWITCHES = new Set(['skip-quiet']);
+
+/** `--grace 15m` and `--grace=15m` both work; an option with no value is an error (switches take none). */
 function splitOptions(words: string[]): Words {
   const positionals: string[] = [];
   const options = new Map<string, string>();
@@ -154,6 +173,11 @@ function splitOptions(words: string[]): Words {
       continue;
     }
     const [key, inline] = word.slice(2).split('=', 2) as [string, string | undefined];
+    if (SWITCHES.has(key.toLowerCase()) && inline === undefined) {
+      if (options.has(key.toLowerCase())) throw new ArgumentError(`--${key} is given twice.`);
+      options.set(key.toLowerCase(), 'true');
+      continue;
+    }
     const value = inline ?? words[++i];
     if (!key || value === undefined || value === '') throw new ArgumentError(`${word} needs a value.`);
     if (options.has(key)) throw new ArgumentError(`--${key} is given twice.`);
@@ -191,6 +215,13 @@ function duration(text: string, what: string, maxSeconds?: number): number {
     throw new ArgumentError(`${what} can be at most ${maxSeconds / 86_400} days (got ${text}).`);
   }
   return seconds;
+}
+
+/** `09:00`, `9:00` or `17:30` on a 24-hour clock, as minutes after midnight. */
+function timeOfDay(text: string): number {
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) throw new ArgumentError(`"${text.slice(0, 40)}" is not a time of day; use 24-hour HH:MM, like 09:00 or 17:30 (the workspace's time zone).`);
+  return Number(match[1]) * 60 + Number(match[2]);
 }
 
 const PARSERS: { [K in SubcommandName]: (words: Words) => Extract<ParsedCommand, { name: K }> } = {
@@ -248,14 +279,46 @@ const PARSERS: { [K in SubcommandName]: (words: Words) => Extract<ParsedCommand,
     return { name: 'ack', event: event!.toLowerCase() };
   },
   subscribe(words) {
-    expectOptions(words, []);
+    expectOptions(words, ['mention', 'severity']);
     const kinds = words.positionals.flatMap((word) => word.split(',')).filter(Boolean).map((kind) => kind.toLowerCase());
     for (const kind of kinds) {
       if (!(EVENT_KINDS as readonly string[]).includes(kind)) {
         throw new ArgumentError(`"${kind.slice(0, 40)}" is not an alert kind.${didYouMean(kind, EVENT_KINDS)} Kinds: ${EVENT_KINDS.join(', ')}.`, closeNames(kind, EVENT_KINDS));
       }
     }
-    return { name: 'subscribe', kinds: kinds.length === 0 ? null : ([...new Set(kinds)] as EventKind[]) };
+    const mention = words.options.get('mention');
+    const severity = words.options.get('severity')?.toLowerCase();
+    if (severity !== undefined && mention === undefined) throw new ArgumentError('--severity says which alerts carry the mention; give it with --mention.');
+    if (severity !== undefined && severity !== 'critical' && severity !== 'warning') {
+      throw new ArgumentError(`--severity is critical or warning (warning: warnings and criticals carry the mention), not "${severity.slice(0, 40)}".`);
+    }
+    return {
+      name: 'subscribe',
+      kinds: kinds.length === 0 ? null : ([...new Set(kinds)] as EventKind[]),
+      ...(mention !== undefined ? { mention } : {}),
+      ...(severity !== undefined ? { mentionSeverity: severity } : {}),
+    };
+  },
+  digest(words) {
+    expectOptions(words, ['skip-quiet']);
+    const [cadence, ...rest] = words.positionals.map((word) => word.toLowerCase());
+    const skipQuiet = words.options.has('skip-quiet');
+    if (cadence === undefined) throw new ArgumentError('say when: daily 09:00, weekly mon 09:00, or off.');
+    if (cadence === 'off') {
+      if (rest.length > 0 || skipQuiet) throw new ArgumentError('digest off takes nothing more.');
+      return { name: 'digest', schedule: null };
+    }
+    if (cadence === 'daily') {
+      if (rest.length !== 1) throw new ArgumentError('a daily digest needs its time, like: digest daily 09:00');
+      return { name: 'digest', schedule: { cadence: 'daily', minuteOfDay: timeOfDay(rest[0]!), skipQuiet } };
+    }
+    if (cadence === 'weekly') {
+      if (rest.length !== 2) throw new ArgumentError('a weekly digest needs its day and time, like: digest weekly mon 09:00');
+      const weekday = WEEKDAY_NAMES.findIndex((name) => rest[0]!.startsWith(name));
+      if (weekday < 0) throw new ArgumentError(`"${rest[0]!.slice(0, 40)}" is not a day of the week; use mon, tue, wed, thu, fri, sat or sun.`);
+      return { name: 'digest', schedule: { cadence: 'weekly', weekday, minuteOfDay: timeOfDay(rest[1]!), skipQuiet } };
+    }
+    throw new ArgumentError(`"${cadence.slice(0, 40)}" is not daily, weekly or off.${didYouMean(cadence, ['daily', 'weekly', 'off'])}`, closeNames(cadence, ['daily', 'weekly', 'off']));
   },
   unsubscribe(words) {
     expectOptions(words, []);

@@ -109,3 +109,13 @@ export function asMessage(value: OutboundMessage): Message {
     actions: value.actions,
   };
 }
+
+/** What an alert of this kind is called, as its title says it ("stopped syncing"); digests list events by it. */
+export function alertKindTitle(kind: EventKind): string {
+  return TITLES[kind];
+}
+
+/** How urgent an alert of this kind is. */
+export function alertKindSeverity(kind: EventKind): Severity {
+  return SEVERITY[kind];
+}

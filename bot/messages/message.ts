@@ -44,11 +44,27 @@ export interface MessageAction {
   eventId: string;
 }
 
+/**
+ * Who the message pings, as the first thing in it: the one piece of markup the core asks for.
+ * Never built from message text — only from a subscription's `--mention` (bot/notifications/
+ * mentions.ts), so nothing an agent or a user typed can ever ping anyone. Each renderer writes it
+ * in its platform's syntax (Slack `<!here>`, `<!channel>`, `<!subteam^S…>`; Discord `<@&…>`,
+ * with only that role in `allowed_mentions`); a platform that has no such mention shows nothing.
+ */
+export type Mention =
+  /** Slack `@here`: the channel's members who are active. */
+  | { kind: 'here' }
+  /** Slack `@channel`: every member of the channel. */
+  | { kind: 'channel' }
+  /** A group of people by the platform's id: a Slack user group (`S…`) or a Discord role (digits). */
+  | { kind: 'group'; id: string };
+
 export interface Message {
   title: string;
   severity: Severity;
   blocks: MessageBlock[];
   actions: MessageAction[];
+  mention?: Mention;
 }
 
 /**

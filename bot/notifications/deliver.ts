@@ -16,6 +16,7 @@ import { alertMessage, type AlertMessage } from '../messages/alert-message.ts';
 import { staleGroupMessage } from '../messages/stale-group-message.ts';
 import { redrawAfterAck } from './ack-redraw.ts';
 import { deliverIncidentRow } from './incident-delivery.ts';
+import { withMention } from './mentions.ts';
 import { takeChannelSlot } from './channel-rate-limit.ts';
 import { stopChannel } from './channel-stopped.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
@@ -82,6 +83,9 @@ export interface Claimed {
   open_sent_at: string | null;
   /** Null for events opened before incidents existed, and for notices. */
   incident_id: string | null;
+  /** The subscription's `--mention` (mentions.ts); null for a notice to a bare channel. */
+  mention: string | null;
+  mention_severity: string | null;
 }
 
 /** `logger` hears of every channel that stops receiving alerts (a warning, never silence). */
@@ -170,7 +174,7 @@ async function sendNotice(adapter: ChatAdapter, row: Claimed): Promise<MessageRe
 
 async function send(adapter: ChatAdapter, row: Claimed, now: Date): Promise<MessageRef | undefined | 'deferred'> {
   const facts = { eventId: row.event_id, instanceName: row.instance_name, kind: row.kind, summary: row.summary, openedAt: new Date(row.opened_at) };
-  if (row.action === 'open') return adapter.post(row.channel_id, alertMessage(facts));
+  if (row.action === 'open') return adapter.post(row.channel_id, withMention(alertMessage(facts), row));
   if (row.action === 'flapping') {
     const text = `Flapping: this alert kept opening and resolving, so it is held open until it has been steady for an hour.`;
     return row.open_ref ? adapter.reply(row.open_ref, text) : adapter.post(row.channel_id, alertMessage(facts));
@@ -265,7 +269,7 @@ async function claim(pool: Pool, platforms: string[], now: Date, options: Delive
      select c.id, c.action, c.attempts, e.id as event_id, e.group_id, e.kind, e.summary, e.opened_at, e.resolved_at, e.resolve_summary,
             i.name as instance_name, s.id as subscription_id,
             coalesce(s.platform, c.platform) as platform, coalesce(s.channel_id, c.channel_id) as channel_id, c.thread_ref, c.message,
-            o.message_ref as open_ref, o.state as open_state, o.sent_at as open_sent_at, e.incident_id
+            o.message_ref as open_ref, o.state as open_state, o.sent_at as open_sent_at, e.incident_id, s.mention, s.mention_severity
        from claimed c
        left join event e on e.id = c.event_id
        left join instance i on i.id = e.instance_id

@@ -16,6 +16,7 @@ import { humanDuration } from '../human-format.ts';
 import { foldedLines, incidentMessage, type ConnectedState, type IncidentFacts, type IncidentMember } from '../messages/incident-message.ts';
 import { acknowledgement } from './ack-redraw.ts';
 import type { Claimed } from './deliver.ts';
+import { withMention } from './mentions.ts';
 
 /** What delivering a row did: posted (its ref), nothing to keep, wait for the message, or wait until then. */
 export type IncidentOutcome = MessageRef | undefined | 'deferred' | Date;
@@ -30,7 +31,8 @@ export async function deliverIncidentRow(
   if (!facts) return undefined;
   const alone = facts.members.length === 1 && !facts.connected;
   if (alone && row.action !== 'incident-update' && row.action !== 'incident-news') return context.single();
-  if (row.action === 'open') return adapter.post(row.channel_id, incidentMessage(facts));
+  // Only the post that opens it may ping (mentions.ts); never an edit or a reply.
+  if (row.action === 'open') return adapter.post(row.channel_id, withMention(incidentMessage(facts), row));
   // Everything else acts on the posted message: wait while it is on its way; if it never went
   // out (failed, withdrawn, grouped) there is nothing to edit, and posting late would page.
   if (!row.open_ref) return row.open_state === 'pending' ? 'deferred' : undefined;

@@ -8,38 +8,63 @@ import type { Actor } from '../actor.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { EventKind } from '../events/decision.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import type { Mention } from '../messages/message.ts';
 import { Subscription, type Workspace } from '../storage/entities/index.ts';
+import { describeSchedule, type DigestSchedule } from '../digests/digest-schedule.ts';
+import { DEFAULT_MENTION_SEVERITY, fromStoredMention, toStoredMention, type MentionSeverity } from './mention-target.ts';
 
 export interface ChannelAddress {
   platform: string;
   channelId: string;
 }
 
-/** Creates or updates the channel's subscription; `kinds` null means every kind. */
+/** Who the channel's opening alerts ping, and from which severity; `target` null pings nobody. */
+export interface MentionSetting {
+  target: Mention | null;
+  severity: MentionSeverity;
+}
+
+/** A channel's mention as stored: someone to ping, from which severity. */
+export interface ChannelMention {
+  target: Mention;
+  severity: MentionSeverity;
+}
+
+/**
+ * Creates or updates the channel's subscription; `kinds` null means every kind. `mention`
+ * undefined keeps the channel's mention as it was (none for a new channel).
+ */
 export async function subscribeChannel(
   em: EntityManager,
-  input: { workspace: Workspace; channel: ChannelAddress; kinds: EventKind[] | null; actor: Actor; now?: Date },
-): Promise<{ created: boolean; wasDisabled: boolean }> {
+  input: { workspace: Workspace; channel: ChannelAddress; kinds: EventKind[] | null; mention?: MentionSetting; actor: Actor; now?: Date },
+): Promise<{ created: boolean; wasDisabled: boolean; mention: ChannelMention | null }> {
   const now = input.now ?? new Date();
+  const setsMention = input.mention !== undefined;
+  const stored = input.mention?.target ? toStoredMention(input.mention.target) : null;
+  const severity = input.mention?.severity ?? DEFAULT_MENTION_SEVERITY;
   return em.transactional(async (tx) => {
-    const [row] = await tx.execute<{ created: boolean; was_disabled: boolean }[]>(
-      `insert into subscription (id, workspace_id, platform, channel_id, kinds, created_at, created_by)
-       values (gen_random_uuid(), ?, ?, ?, ?::jsonb, ?, ?)
+    const [row] = await tx.execute<{ created: boolean; was_disabled: boolean; mention: string | null; mention_severity: string }[]>(
+      `insert into subscription (id, workspace_id, platform, channel_id, kinds, mention, mention_severity, created_at, created_by)
+       values (gen_random_uuid(), ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
        on conflict (workspace_id, platform, channel_id) do update
-         set kinds = excluded.kinds, disabled_at = null, last_error = null
+         set kinds = excluded.kinds, disabled_at = null, last_error = null,
+             mention = case when ?::boolean then excluded.mention else subscription.mention end,
+             mention_severity = case when ?::boolean then excluded.mention_severity else subscription.mention_severity end
        returning (xmax = 0) as created,
-                 coalesce((select s.disabled_at is not null from subscription s where s.id = subscription.id), false) as was_disabled`,
-      [input.workspace.id, input.channel.platform, input.channel.channelId, input.kinds ? JSON.stringify(input.kinds) : null, now, input.actor.id],
+                 coalesce((select s.disabled_at is not null from subscription s where s.id = subscription.id), false) as was_disabled,
+                 mention, mention_severity`,
+      [input.workspace.id, input.channel.platform, input.channel.channelId, input.kinds ? JSON.stringify(input.kinds) : null, stored, severity, now, input.actor.id, setsMention, setsMention],
     );
     recordAudit(tx, {
       action: 'channel.subscribed',
       actor: input.actor,
       workspace: input.workspace,
       subject: `${input.channel.platform}:${input.channel.channelId}`,
-      details: { kinds: input.kinds },
+      details: { kinds: input.kinds, ...(setsMention ? { mention: stored, mentionSeverity: severity } : {}) },
       at: now,
     });
-    return { created: row!.created, wasDisabled: row!.was_disabled };
+    const mention = fromStoredMention(row!.mention);
+    return { created: row!.created, wasDisabled: row!.was_disabled, mention: mention ? { target: mention, severity: row!.mention_severity === 'warning' ? 'warning' : 'critical' } : null };
   });
 }
 
@@ -66,6 +91,10 @@ export interface SubscriptionListing {
   /** Event kinds it wants; null means every kind. */
   kinds: string[] | null;
   mutedUntil: Date | null;
+  /** Who its opening alerts ping; null for nobody. */
+  mention: ChannelMention | null;
+  /** Its digest schedule; null for none. */
+  digest: DigestSchedule | null;
   /** Set when delivery failed for good: since when, and the platform's reason. */
   disabled: { since: Date; reason: string } | null;
   createdAt: Date;
@@ -83,10 +112,33 @@ export async function listSubscriptions(em: EntityManager, workspace: Workspace)
     channelId: row.channelId,
     kinds: row.kinds ?? null,
     mutedUntil: row.mutedUntil ?? null,
+    mention: mentionOf(row),
+    digest: digestOf(row),
     disabled: row.disabledAt ? { since: row.disabledAt, reason: row.lastError ?? 'unknown' } : null,
     createdAt: row.createdAt,
     createdBy: row.createdBy,
   }));
+}
+
+function mentionOf(row: Subscription): ChannelMention | null {
+  const target = fromStoredMention(row.mention);
+  return target ? { target, severity: row.mentionSeverity === 'warning' ? 'warning' : 'critical' } : null;
+}
+
+/** The subscription's digest columns as a schedule; null when it has none. */
+export function digestOf(row: Pick<Subscription, 'digestCadence' | 'digestMinute' | 'digestWeekday' | 'digestSkipQuiet'>): DigestSchedule | null {
+  if ((row.digestCadence !== 'daily' && row.digestCadence !== 'weekly') || row.digestMinute == null) return null;
+  return {
+    cadence: row.digestCadence,
+    minuteOfDay: row.digestMinute,
+    ...(row.digestCadence === 'weekly' ? { weekday: row.digestWeekday ?? 1 } : {}),
+    skipQuiet: row.digestSkipQuiet,
+  };
+}
+
+/** `daily 09:00` or `-`, for listings. */
+export function digestText(digest: DigestSchedule | null): string {
+  return digest ? describeSchedule(digest) : '-';
 }
 
 /** `slack:C0123` → its parts; the channel id may itself hold colons (the console's does not). */

@@ -10,7 +10,9 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatPlatforms, type ChatPlatforms } from '../../adapters/chat-platforms.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { evaluateInstances } from '../../bot/events/evaluate-instances.ts';
 import { evaluateStale } from '../../bot/events/evaluate-stale.ts';
+import { enqueueReminders } from '../../bot/notifications/reminders.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { deliverDue } from '../../bot/notifications/deliver.ts';
 import { queueRotationFollowUps } from '../../bot/tokens/rotation-follow-ups.ts';
@@ -492,5 +494,59 @@ describeStorage('Discord end to end', (db) => {
     const cost = await command(MALLORY, where, 'cost', { instance: name, days: 1 });
     expect(cost.messages[0]!.text).toContain(`${nastyModel}:`);
     for (const value of markdown(cost.messages[0]!.body.embeds[0])) expect(bare(value)).not.toMatch(/[*_~`|<>[\]()#@]/);
+  });
+  it('pings the subscribed role on a critical opening alert only, allowing that role alone; warnings, reminders and resolves ping nobody (issue 16)', async () => {
+    const where = await linkedGuild();
+    const ROLE = '900000000000000077';
+    const everyone = await command(BOB, where, 'subscribe', { mention: '@everyone' });
+    expect(everyone.messages[0]!.text).toContain('DeepClaw does not ping @everyone on Discord');
+    const member = await command(BOB, where, 'subscribe', { mention: `<@${BOB.id}>` });
+    expect(member.messages[0]!.text).toContain('is a member, not a role');
+    const refused = await command(MALLORY, where, 'subscribe', { mention: `<@&${ROLE}>` });
+    expect(refused.messages[0]!.text).toContain('only DeepClaw admins can subscribe channels to alerts');
+    expect(await sql(`select mention from subscription where channel_id = ?`, [where.channelId])).toEqual([{ mention: null }]);
+    const set = await command(BOB, where, 'subscribe', { mention: `<@&${ROLE}>`, severity: 'critical' });
+    expect(set.messages[0]!.text).toContain(`Opening critical alerts mention role ${ROLE}.`);
+
+    const name = 'vps-role';
+    const token = await addedInstance(where, name);
+    const start = new Date();
+    const base = buildSnapshot({ sentAt: start, seq: start.getTime(), cronJobs: 1 });
+    const snapshot = { ...base, cron: [{ ...base.cron[0]!, name: `@everyone <@&${ROLE}> nightly`, lastStatus: 'error' as const, lastErrorReason: 'timeout', consecutiveErrors: 1 }] };
+    expect(await push(token, start, snapshot)).toBe(202);
+    const [instance] = await sql<{ id: string }>(`select id from instance where name = ?`, [name]);
+    await evaluateInstances(db().database.orm.em.fork(), [instance!.id], start);
+    await deliverDue(await pool(), adapters(), start);
+    const quietAt = new Date(start.getTime() + 20 * 60_000);
+    await evaluateStale(db().database.orm.em.fork(), quietAt, {});
+    await deliverDue(await pool(), adapters(), quietAt);
+
+    const posts = discord.callsTo('POST /channels/:id/messages').filter((c) => c.path === `/channels/${where.channelId}/messages` && c.body.embeds);
+    const warning = posts.find((c) => c.body.embeds[0].title.includes('cron job failed'))!;
+    const critical = posts.find((c) => c.body.embeds[0].title.includes('stopped syncing'))!;
+    expect(critical.body.content).toBe(`<@&${ROLE}>`);
+    expect(critical.body.allowed_mentions).toEqual({ parse: [], roles: [ROLE] });
+    expect(warning.body.content).toBeUndefined();
+    expect(warning.body.allowed_mentions).toEqual({ parse: [] });
+    // The role's id in a cron name is text, escaped: only the subscription's mention ever pings.
+    expect(JSON.stringify(warning.body.embeds)).toContain('\\\\@everyone \\\\<\\\\@&');
+
+    const remindAt = new Date(quietAt.getTime() + 2 * 3600_000);
+    await enqueueReminders(db().database.orm.em.fork(), remindAt, 3600);
+    await deliverDue(await pool(), adapters(), remindAt);
+    const backAt = new Date(remindAt.getTime() + 60_000);
+    expect(await push(token, backAt)).toBe(202);
+    await evaluateStale(db().database.orm.em.fork(), backAt, {});
+    await deliverDue(await pool(), adapters(), backAt);
+    const later = discord.calls.filter((c) => c.at >= 0 && c.path.startsWith(`/channels/${where.channelId}/messages`) && c !== critical && c !== warning && !c.body?.embeds?.[0]?.title?.includes('cron job failed'));
+    const replies = later.filter((c) => c.method === 'POST' && c.body.message_reference);
+    expect(replies.map((c) => c.body.content)).toEqual(expect.arrayContaining([expect.stringMatching(/^Still open after 2 h: last sync/), expect.stringMatching(/^Resolved: /)]));
+    for (const call of replies) {
+      expect(call.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+      expect(call.body.content).not.toMatch(/(?<!\\)<@&/);
+    }
+    const edit = later.find((c) => c.method === 'PATCH')!;
+    expect(edit.body.embeds[0].title).toContain('resolved');
+    expect(edit.body.allowed_mentions).toEqual({ parse: [] });
   });
 });

@@ -10,7 +10,9 @@ import { createChatPlatforms, type ChatPlatforms } from '../../adapters/chat-pla
 import { signSlackRequest } from '../../adapters/slack/verify-signature.ts';
 import { DeliveryError } from '../../bot/chat/chat-adapter.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { evaluateInstances } from '../../bot/events/evaluate-instances.ts';
 import { evaluateStale } from '../../bot/events/evaluate-stale.ts';
+import { enqueueReminders } from '../../bot/notifications/reminders.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { message, text } from '../../bot/messages/message.ts';
 import { deliverDue } from '../../bot/notifications/deliver.ts';
@@ -473,6 +475,84 @@ describeStorage('Slack end to end', (db) => {
     for (const t of statusTexts) expect(t.text).not.toMatch(/<[!@#h]/);
     expect(status.responses[0]!.text).not.toMatch(/<[!@#h]/);
   });
+
+  it('sets, refuses and stops a digest by command: admins only, in a subscribed channel, in the workspace time zone (issue 16)', async () => {
+    const channel = await linkedChannel();
+    const refused = await command(MALLORY, channel, 'digest daily 09:00');
+    expect(shown(refused.responses)).toContain('only DeepClaw admins can set a channel’s digest');
+    const bad = await command(BOB, channel, 'digest daily 9am');
+    expect(shown(bad.responses)).toContain('\\"9am\\" is not a time of day; use 24-hour HH:MM');
+    const elsewhere = await command(BOB, 'C0NOTSUBSCRIBED', 'digest daily 09:00');
+    expect(shown(elsewhere.responses)).toContain('This channel does not receive workspace');
+    const set = await command(BOB, channel, 'digest weekly mon 09:00 --skip-quiet');
+    expect(set.responses).toEqual([expect.objectContaining({ response_type: 'in_channel' })]);
+    expect(shown(set.responses)).toContain('This channel gets a digest weekly mon 09:00, skipping quiet ones (UTC)');
+    expect(await sql(`select digest_cadence, digest_weekday, digest_minute, digest_skip_quiet from subscription where channel_id = ?`, [channel])).toEqual([
+      { digest_cadence: 'weekly', digest_weekday: 1, digest_minute: 540, digest_skip_quiet: true },
+    ]);
+    const off = await command(BOB, channel, 'digest off');
+    expect(shown(off.responses)).toContain('This channel no longer gets a digest');
+    expect(await sql(`select digest_cadence from subscription where channel_id = ?`, [channel])).toEqual([{ digest_cadence: null }]);
+  });
+
+  it('pings the subscribed user group on a critical opening alert only; warnings, reminders and the resolve ping nobody, and <!here> in a cron name stays text', async () => {
+    const channel = await linkedChannel();
+    const refused = await command(MALLORY, channel, 'subscribe --mention @here');
+    expect(shown(refused.responses)).toContain('only DeepClaw admins can subscribe channels to alerts');
+    const handle = await command(BOB, channel, 'subscribe --mention @oncall');
+    expect(shown(handle.responses)).toContain('is a handle, and DeepClaw needs the user group');
+    const set = await command(BOB, channel, 'subscribe --mention <!subteam^S0ONCALL|@oncall>');
+    expect(shown(set.responses)).toContain('Opening critical alerts mention user group S0ONCALL.');
+    const added = await command(BOB, channel, 'add vps-mention');
+    const token = shown(added.responses).match(TOKEN)![0];
+
+    const start = new Date();
+    app.setNow(start);
+    const base = buildSnapshot({ sentAt: start, seq: start.getTime(), cronJobs: 1 });
+    const snapshot = { ...base, cron: [{ ...base.cron[0]!, name: '<!here> @everyone nightly', lastStatus: 'error' as const, lastErrorReason: 'timeout', consecutiveErrors: 1 }] };
+    const pushed = await fetch(`${app.base}/v1/snapshots`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(snapshot) });
+    expect(pushed.status).toBe(202);
+    const em = () => db().database.orm.em.fork();
+    const pool = await db().database.orm.em.getConnection().getNativeClient();
+    const adapters = new Map([['slack', platforms.adapters.get('slack')!]]);
+    const [{ id } = { id: '' }] = await sql<{ id: string }>(`select id from instance where name = 'vps-mention'`);
+    await evaluateInstances(em(), [id], start);
+    await deliverDue(pool, adapters, start);
+    const quietAt = new Date(start.getTime() + 20 * 60_000);
+    await evaluateStale(em(), quietAt, {});
+    await deliverDue(pool, adapters, quietAt);
+
+    const posts = slack.calls('chat.postMessage').filter((c) => c.args.channel === channel && !c.args.thread_ts && String(c.args.text).includes('vps-mention'));
+    const warning = posts.find((c) => String(c.args.text).includes('cron job failed'))!;
+    const critical = posts.find((c) => String(c.args.text).includes('stopped syncing'))!;
+    expect(critical.args.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '<!subteam^S0ONCALL>' } });
+    expect(String(critical.args.text)).toMatch(/^<!subteam\^S0ONCALL> /);
+    expect(warning.args.blocks[0].type).toBe('header');
+    // The cron name's <!here> is text: escaped wherever it appears, so it pings no one.
+    expect(JSON.stringify(warning.args)).toContain('&lt;!here&gt; @everyone nightly');
+    expect(JSON.stringify(warning.args)).not.toContain('<!here>');
+    expect(JSON.stringify(warning.args)).not.toContain('subteam');
+
+    const remindAt = new Date(quietAt.getTime() + 2 * 3600_000);
+    await enqueueReminders(em(), remindAt, 3600);
+    await deliverDue(pool, adapters, remindAt);
+    const backAt = new Date(remindAt.getTime() + 60_000);
+    app.setNow(backAt);
+    const back = await fetch(`${app.base}/v1/snapshots`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(buildSnapshot({ sentAt: backAt, seq: backAt.getTime() })) });
+    expect(back.status).toBe(202);
+    await evaluateStale(em(), backAt, {});
+    await deliverDue(pool, adapters, backAt);
+    const edit = slack.calls('chat.update').find((c) => c.args.channel === channel && String(c.args.text).includes('stopped syncing — resolved'))!;
+    const replies = slack.calls('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === edit.args.ts);
+    expect(replies.map((c) => String(c.args.text))).toEqual([expect.stringMatching(/^Still open after/), expect.stringMatching(/^Resolved: /)]);
+    expect(JSON.stringify(edit.args)).not.toContain('subteam');
+    for (const call of [...replies]) expect(JSON.stringify(call.args)).not.toContain('subteam');
+
+    // subscribe again without --mention keeps it; --mention off clears it.
+    expect(shown((await command(BOB, channel, 'subscribe stale')).responses)).toContain('mention user group S0ONCALL');
+    expect(shown((await command(BOB, channel, 'subscribe --mention off')).responses)).toContain('Alerts mention nobody.');
+  });
+
 });
 
 /** Every text object in a Slack payload (blocks, fields, context), with its type. */

@@ -185,6 +185,15 @@ describeStorage('Telegram end to end', (db) => {
     expect(telegram.calls.length).toBe(before);
   });
 
+  it('refuses --mention with the reason Telegram has none, and changes nothing; a digest can be set (issue 16)', async () => {
+    const chat = await linkedChat();
+    const mention = await command(BOB, chat, '/deepclaw subscribe --mention @here');
+    expect(textsOf(mention.inChat)[0]).toContain('Telegram has no mention a bot can use to page people');
+    expect(await db().database.orm.em.getConnection().execute(`select mention from subscription where channel_id = ?`, [String(chat.id)])).toEqual([{ mention: null }]);
+    const digest = await command(BOB, chat, '/deepclaw digest daily 08:30');
+    expect(textsOf(digest.inChat)[0]).toContain('This channel gets a digest daily 08:30 (UTC)');
+  });
+
   it('answers argument mistakes with the usage line', async () => {
     const chat = await linkedChat();
     const missing = await command(BOB, chat, '/deepclaw rotate-token');

@@ -5,6 +5,7 @@ import { ChatLink } from './chat-link.ts';
 import { CronJob } from './cron-job.ts';
 import { DashboardSession } from './dashboard-session.ts';
 import { DashboardSignIn } from './dashboard-sign-in.ts';
+import { DigestPeriod } from './digest-period.ts';
 import { Event } from './event.ts';
 import { InboundRequest } from './inbound-request.ts';
 import { Incident } from './incident.ts';
@@ -25,7 +26,7 @@ import { ShareLink } from './share-link.ts';
 import { Workspace } from './workspace.ts';
 import { WorkspaceSetting } from './workspace-setting.ts';
 
-export { AuditLog, ChannelSendWindow, ChatLink, CronJob, DashboardSession, DashboardSignIn, ShareLink, WorkspaceSetting, Event, EventGroup, InboundRequest, Incident, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
+export { AuditLog, ChannelSendWindow, ChatLink, CronJob, DashboardSession, DashboardSignIn, DigestPeriod, ShareLink, WorkspaceSetting, Event, EventGroup, InboundRequest, Incident, Instance, InstanceState, LinkCode, Notification, RotationFollowUp, Snapshot, Subscription, SyncToken, ThresholdOverride, UsageHourly, UsageLateWrite, UsageSummary, Workspace };
 
 export const entities = [
   Workspace,
@@ -53,4 +54,5 @@ export const entities = [
   DashboardSession,
   ShareLink,
   WorkspaceSetting,
+  DigestPeriod,
 ];
