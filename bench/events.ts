@@ -16,6 +16,10 @@
  *   threshold at moments spread over `--window` seconds; a recording adapter notes when each
  *   alert reaches it.
  *
+ * - then a storm: 20% of the fleet opens three problems each within a minute; the channels should
+ *   get at most one message per instance, drained about as fast as the per-channel limit and the
+ *   30 s group wait allow.
+ *
  * Figures: each tick's wall time (stale and per-instance jobs, which run side by side), the
  * usage summary's time and the ticks that overlapped it, the latency from crossing the threshold to the adapter call, and as a baseline from the same run
  * the time to read every instance's last sync once (the least any fleet-wide tick could cost).
@@ -35,7 +39,11 @@ import { instancesJob } from '../bot/events/instances-job.ts';
 import { staleJob } from '../bot/events/stale-job.ts';
 import { summarizeUsage, usageSummaryJob } from '../bot/events/usage-summary.ts';
 import { windowsEnd } from '../bot/events/usage-windows.ts';
+import { applyDecisions } from '../bot/events/event-store.ts';
+import { DEFAULT_DELIVERY, type DeliveryOptions } from '../bot/notifications/deliver.ts';
 import { deliveryJob } from '../bot/notifications/delivery-job.ts';
+import { enqueueNotifications } from '../bot/notifications/enqueue.ts';
+import { releaseHeldJob } from '../bot/notifications/release-held.ts';
 import type { ScheduledJob } from '../bot/scheduler/scheduler.ts';
 import { Scheduler } from '../bot/scheduler/scheduler.ts';
 import { localSignals } from '../bot/signals/signals.ts';
@@ -59,6 +67,10 @@ const windowSeconds = Number(flags.window);
 const workspaceCount = Math.ceil(instanceCount / 100);
 if (quietCount > workspaceCount) throw new Error(`--quiet ${quietCount}: at most one per workspace, and there are ${workspaceCount}`);
 const TICK_SECONDS = 5;
+/** The defaults of DEEPCLAW_GROUP_WAIT and DEEPCLAW_GROUP_INTERVAL: alerts wait for their burst. */
+const GROUPING: DeliveryOptions = { ...DEFAULT_DELIVERY, groupWaitSeconds: 30, groupIntervalSeconds: 300 };
+/** The storm: this share of the fleet opens three problems each within a minute. */
+const STORM_SHARE = 0.2;
 const INTERVAL_SECONDS = 300;
 /** interval + the default grace of max(interval, 5 min). */
 const STALE_AFTER_SECONDS = 600;
@@ -141,18 +153,20 @@ try {
     timed(staleJob(database.orm, { tickSeconds: TICK_SECONDS, onChanges })),
     timed(instancesJob(database.orm, { tickSeconds: TICK_SECONDS, onChanges })),
     timed(usageSummaryJob(database.orm, () => {})),
-    deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS),
+    deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS, undefined, GROUPING),
+    releaseHeldJob(database.orm, { tickSeconds: TICK_SECONDS, settleSeconds: 120 }),
   ]);
   signals.onNotificationsQueued(() => scheduler.runSoon('deliver-notifications'));
   scheduler.start();
   scheduler.runSoon('summarize-usage');
   console.log(`running: ${quiet.length} instances cross their stale threshold over ${windowSeconds} s while the rest sync every ${INTERVAL_SECONDS / 60} min`);
-  const deadline = windowStart + windowSeconds * 1000 + 30_000;
+  const deadline = windowStart + windowSeconds * 1000 + 30_000 + GROUPING.groupWaitSeconds! * 1000;
   while (alerted.size < crossingAt.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
   await scheduler.stop();
   stopFleet();
 
-  const latencies = [...alerted].map(([channel, at]) => (at - crossingAt.get(channel)!) / 1000).sort((a, b) => a - b);
+  // The group wait is a deliberate hold (a burst arrives as one message), counted apart.
+  const latencies = [...alerted].map(([channel, at]) => (at - crossingAt.get(channel)!) / 1000 - GROUPING.groupWaitSeconds!).sort((a, b) => a - b);
   // Ticks are the evaluation jobs; the hourly summary runs beside them and is reported apart.
   const summaryRuns = tickRuns.filter((run) => run.job === 'summarize-usage');
   const tickSpans = tickWallTimes(tickRuns.filter((run) => run.job !== 'summarize-usage'));
@@ -167,7 +181,14 @@ try {
       `${duringSummary.length} ticks overlapped it, max ${Math.max(...duringSummary).toFixed(0)} ms`,
   );
   console.log(
-    `stale to adapter: ${alerted.size} of ${crossingAt.size} alerted, p50 ${percentile(latencies, 0.5).toFixed(1)} s, p99 ${percentile(latencies, 0.99).toFixed(1)} s, max ${(latencies.at(-1) ?? NaN).toFixed(1)} s`,
+    `stale to adapter: ${alerted.size} of ${crossingAt.size} alerted, p50 ${percentile(latencies, 0.5).toFixed(1)} s, p99 ${percentile(latencies, 0.99).toFixed(1)} s, max ${(latencies.at(-1) ?? NaN).toFixed(1)} s ` +
+      `beyond the ${GROUPING.groupWaitSeconds} s group wait`,
+  );
+  const storm = await measureStorm(database, sql);
+  console.log(
+    `storm: ${storm.instances} instances (${STORM_SHARE * 100}%) open 3 problems each within a minute: ${storm.messages} messages (${storm.posts} posts, ${storm.replies} replies; ` +
+      `goal at most ${storm.instances}), ${storm.edits} edits; drained ${storm.drainS.toFixed(1)} s after the first problem, ` +
+      `the platforms' limits allow ${storm.minimumS.toFixed(1)} s (${storm.perChannel} messages to the busiest channel at ${GROUPING.maxPerChannelPerSecond}/s, after the ${GROUPING.groupWaitSeconds} s wait): ratio ${(storm.drainS / storm.minimumS).toFixed(2)}`,
   );
   const tickMaxMs = Math.round(Math.max(...ticks));
   console.log(
@@ -184,6 +205,12 @@ try {
       ratio: round1(tickMaxMs / baselineMs),
       usageSummaryMs: Math.round(usageSummaryMs),
       everyRuleEveryInstanceMs: Math.round(everyRuleEveryInstanceMs),
+      groupWaitS: GROUPING.groupWaitSeconds,
+      stormInstances: storm.instances,
+      stormMessages: storm.messages,
+      stormDrainS: round1(storm.drainS),
+      stormMinimumS: round1(storm.minimumS),
+      stormDrainRatio: Math.round((storm.drainS / storm.minimumS) * 100) / 100,
     }),
   );
 } finally {
@@ -194,6 +221,102 @@ try {
 }
 
 type Sql = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+
+interface StormFigures {
+  instances: number;
+  messages: number;
+  posts: number;
+  replies: number;
+  edits: number;
+  perChannel: number;
+  drainS: number;
+  minimumS: number;
+}
+
+/**
+ * A storm: STORM_SHARE of the fleet (healthy instances) each open three problems — security,
+ * a failed job, spend drifting — a few seconds apart, the instances' bursts spread over a
+ * minute, written as the evaluation writes them (event and outbox rows in one transaction,
+ * several workers' worth at once), while delivery runs as in service. Counts the messages the
+ * channels get, and how long the outbox takes to drain against the least the per-channel limit
+ * and the group wait allow.
+ */
+async function measureStorm(database: Database, sql: Sql): Promise<StormFigures> {
+  const members = await sql<{ id: string; workspace_id: string }>(
+    `select i.id, i.workspace_id from instance i
+      where not exists (select 1 from bench_quiet q where q.instance_id = i.id)
+        and not exists (select 1 from event e where e.instance_id = i.id and e.state <> 'resolved')
+      order by random() limit ?`,
+    [Math.round(instanceCount * STORM_SHARE)],
+  );
+  const perWorkspace = new Map<string, number>();
+  for (const member of members) perWorkspace.set(member.workspace_id, (perWorkspace.get(member.workspace_id) ?? 0) + 1);
+  const counts = { posts: 0, replies: 0, edits: 0 };
+  const adapter: ChatAdapter = {
+    platform: 'bench',
+    async post(channelId): Promise<MessageRef> {
+      counts.posts += 1;
+      return { channel: channelId, ts: String(counts.posts) };
+    },
+    async update() {
+      counts.edits += 1;
+    },
+    async reply(ref) {
+      counts.replies += 1;
+      return { ...ref, ts: `r${counts.replies}` };
+    },
+  };
+  const signals = localSignals();
+  const scheduler = new Scheduler(database.orm, createLogger({ level: 'warn' }), [deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS, undefined, GROUPING)]);
+  signals.onNotificationsQueued(() => scheduler.runSoon('deliver-notifications'));
+  // Leftovers of the stale phase are not the storm's to drain.
+  await sql(`update notification set state = 'sent' where state = 'pending'`);
+  const kinds = ['security', 'cron-failed', 'cost-drift'] as const;
+  const startedAt = Date.now();
+  // Each instance's burst starts somewhere in the first 50 s; its problems 3 s apart.
+  const due = members
+    .flatMap((member) => {
+      const start = Math.random() * 50_000;
+      return kinds.map((kind, i) => ({ member, kind, at: start + i * 3000 }));
+    })
+    .sort((a, b) => a.at - b.at);
+  scheduler.start();
+  let next = 0;
+  const lane = async () => {
+    for (;;) {
+      const item = due[next];
+      if (!item) return;
+      if (startedAt + item.at > Date.now()) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      next += 1;
+      const now = new Date();
+      await database.orm.em.fork().transactional(async (tx) => {
+        const changes = await applyDecisions(tx, item.member.id, item.kind, [{ action: 'open', key: 'storm', summary: `${item.kind} in the storm`, details: {} }], now);
+        await enqueueNotifications(tx, changes, now);
+      });
+      signals.notificationsQueued();
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, lane));
+  const lastOpenS = (Date.now() - startedAt) / 1000;
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const [{ pending } = { pending: 0 }] = await sql<{ pending: number }>(`select count(*)::int as pending from notification where state = 'pending'`);
+    if (pending === 0 || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const drainS = (Date.now() - startedAt) / 1000;
+  await scheduler.stop();
+  const perChannel = Math.max(...perWorkspace.values());
+  const firstProblems = due.filter((item) => item.kind === kinds[0]).map((item) => item.at / 1000);
+  // The last burst's message cannot leave before its wait is over; the busiest channel cannot
+  // take its messages faster than the limit once the first of them may go.
+  const minimumS = Math.max(Math.max(...firstProblems) + GROUPING.groupWaitSeconds!, Math.min(...firstProblems) + GROUPING.groupWaitSeconds! + perChannel / GROUPING.maxPerChannelPerSecond);
+  console.log(`storm written in ${lastOpenS.toFixed(1)} s`);
+  return { instances: members.length, messages: counts.posts + counts.replies, posts: counts.posts, replies: counts.replies, edits: counts.edits, perChannel, drainS, minimumS };
+}
 
 /**
  * Rows written straight in SQL, on one connection with foreign-key triggers off (the rows are
@@ -229,8 +352,8 @@ async function seedRows(sql: (text: string, params?: unknown[]) => Promise<void>
      select gen_random_uuid(), id, 'bench', 'C-' || name, now(), 'bench' from workspace where name like 'team-%'`,
   );
   await sql(
-    `insert into instance (id, workspace_id, name, interval_seconds, created_at)
-     select gen_random_uuid(), w.id, 'vps-' || g, ?, now() - interval '30 days'
+    `insert into instance (id, workspace_id, name, interval_seconds, created_at, connected_at)
+     select gen_random_uuid(), w.id, 'vps-' || g, ?, now() - interval '30 days', now() - interval '30 days'
        from generate_series(0, ? - 1) g
        join (select id, row_number() over (order by id) - 1 as idx from workspace where name like 'team-%') w on w.idx = g % ?`,
     [INTERVAL_SECONDS, instanceCount, workspaceCount],
