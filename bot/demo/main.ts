@@ -26,6 +26,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stop.signal.aborted) return;
     process.stdout.write('\nStopping the demo…\n');
     stop.abort();
+    // The service's shutdown is bounded, so this never fires; if it ever does, say so and go.
+    setTimeout(() => {
+      process.stderr.write('deepclaw demo: did not stop within 20 s; exiting anyway.\n');
+      process.exit(1);
+    }, 20_000).unref();
   });
 }
 
