@@ -29,7 +29,8 @@ export class Scheduler {
   readonly #logger: Logger;
   readonly #jobs: ScheduledJob[];
   readonly #tasks: ScheduledTask[] = [];
-  readonly #running = new Set<Promise<unknown>>();
+  /** Runs in progress, by the job they run. */
+  readonly #running = new Map<Promise<unknown>, string>();
   /** Jobs running in this process now, and whether a nudge arrived meanwhile (run again after). */
   readonly #inProgress = new Map<string, { again: boolean }>();
   #stopped = false;
@@ -67,7 +68,7 @@ export class Scheduler {
         ran(false, false);
       },
     );
-    this.#running.add(run);
+    this.#running.set(run, job.name);
     try {
       await run;
     } finally {
@@ -99,10 +100,21 @@ export class Scheduler {
   }
 
   /** Stops ticking and waits for runs in progress. */
-  async stop(): Promise<void> {
+  /**
+   * Stops scheduling and waits for the runs in progress (they see the abort signal), for at most
+   * `waitMs`: a run stuck on an unanswering database must not hold a shutdown forever. What is
+   * still running then is named in a warning, and the caller closes the database under it.
+   */
+  async stop(waitMs = 10_000): Promise<void> {
     this.#stopped = true;
     this.#stopping.abort();
     for (const task of this.#tasks) await task.stop();
-    await Promise.allSettled([...this.#running]);
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      Promise.allSettled([...this.#running.keys()]).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
+    ]);
+    clearTimeout(timer);
+    if (!settled) this.#logger.warn({ jobs: [...this.#running.values()], waitedMs: waitMs }, 'stopping without waiting longer for jobs still running');
   }
 }

@@ -58,7 +58,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       kind: 'embedded',
       location: `embedded ${options.dataDir ?? 'in memory'}`,
       async close() {
-        await orm.close();
+        // A query stuck on the database thread would hold the pool's end forever; the thread
+        // stopping fails it. Give the pool a few seconds to drain first.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([orm.close(), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+        clearTimeout(timer);
         await embedded.stop();
       },
     };
