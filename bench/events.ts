@@ -148,12 +148,16 @@ try {
     },
   });
   const signals = localSignals();
+  let deliveryWake: NodeJS.Timeout | undefined;
   const onChanges = (_changes: EventChange[]) => signals.notificationsQueued();
   const scheduler = new Scheduler(database.orm, createLogger({ level: 'warn' }), [
     timed(staleJob(database.orm, { tickSeconds: TICK_SECONDS, onChanges })),
     timed(instancesJob(database.orm, { tickSeconds: TICK_SECONDS, onChanges })),
     timed(usageSummaryJob(database.orm, () => {})),
-    deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS, undefined, GROUPING),
+    deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS, undefined, GROUPING, undefined, (at) => {
+      clearTimeout(deliveryWake);
+      deliveryWake = setTimeout(() => scheduler.runSoon('deliver-notifications'), at.getTime() - Date.now());
+    }),
     releaseHeldJob(database.orm, { tickSeconds: TICK_SECONDS, settleSeconds: 120 }),
   ]);
   signals.onNotificationsQueued(() => scheduler.runSoon('deliver-notifications'));
@@ -163,6 +167,7 @@ try {
   const deadline = windowStart + windowSeconds * 1000 + 30_000 + GROUPING.groupWaitSeconds! * 1000;
   while (alerted.size < crossingAt.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
   await scheduler.stop();
+  clearTimeout(deliveryWake);
   stopFleet();
 
   // The group wait is a deliberate hold (a burst arrives as one message), counted apart.
@@ -267,7 +272,13 @@ async function measureStorm(database: Database, sql: Sql): Promise<StormFigures>
     },
   };
   const signals = localSignals();
-  const scheduler = new Scheduler(database.orm, createLogger({ level: 'warn' }), [deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS, undefined, GROUPING)]);
+  let wake: NodeJS.Timeout | undefined;
+  const scheduler: Scheduler = new Scheduler(database.orm, createLogger({ level: 'warn' }), [
+    deliveryJob(database.orm, new Map([['bench', adapter]]), TICK_SECONDS, undefined, GROUPING, undefined, (at) => {
+      clearTimeout(wake);
+      wake = setTimeout(() => scheduler.runSoon('deliver-notifications'), at.getTime() - Date.now());
+    }),
+  ]);
   signals.onNotificationsQueued(() => scheduler.runSoon('deliver-notifications'));
   // Leftovers of the stale phase are not the storm's to drain.
   await sql(`update notification set state = 'sent' where state = 'pending'`);
@@ -309,6 +320,7 @@ async function measureStorm(database: Database, sql: Sql): Promise<StormFigures>
   }
   const drainS = (Date.now() - startedAt) / 1000;
   await scheduler.stop();
+  clearTimeout(wake);
   const perChannel = Math.max(...perWorkspace.values());
   const firstProblems = due.filter((item) => item.kind === kinds[0]).map((item) => item.at / 1000);
   // The last burst's message cannot leave before its wait is over; the busiest channel cannot

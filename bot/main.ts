@@ -62,6 +62,8 @@ export async function startService(options: { config: Config; logger: Logger; ro
   let http: HttpServer | undefined;
   let workerHttp: HttpServer | undefined;
   let scheduler: Scheduler | undefined;
+  /** Nudges delivery when a grouped alert leaves its wait between ticks (delivery-job.ts). */
+  let deliveryWake: NodeJS.Timeout | undefined;
   let instantEvaluator: InstantEvaluator | undefined;
   let chat: ChatPlatforms | undefined;
   let signals: Signals | undefined;
@@ -120,6 +122,11 @@ export async function startService(options: { config: Config; logger: Logger; ro
           logger,
           { ...DEFAULT_DELIVERY, groupWaitSeconds: config.events.grouping.waitSeconds, groupIntervalSeconds: config.events.grouping.intervalSeconds },
           pipeline?.deliveries,
+          (at) => {
+            clearTimeout(deliveryWake);
+            deliveryWake = setTimeout(() => scheduler?.runSoon('deliver-notifications'), at.getTime() - Date.now());
+            deliveryWake.unref();
+          },
         ),
         releaseHeldJob(database.orm, { tickSeconds: config.events.tickSeconds, settleSeconds: config.events.grouping.settleSeconds }),
         rotationFollowUpsJob(database.orm, [...adapters.keys()], config.events.tickSeconds),
@@ -207,6 +214,7 @@ export async function startService(options: { config: Config; logger: Logger; ro
       await chat?.stop();
       await signals?.close();
       await instantEvaluator?.stop();
+      clearTimeout(deliveryWake);
       await scheduler?.stop();
       await database.close();
     },

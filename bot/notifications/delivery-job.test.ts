@@ -66,4 +66,30 @@ describeStorage('delivery on every worker', (db) => {
     }
     expect(await sql(`select count(*)::int as n from notification n join subscription s on s.id = n.subscription_id where s.platform = 'fleet' and n.state <> 'sent'`)).toEqual([{ n: 0 }]);
   });
+
+  it('asks to be woken when a grouped alert leaves its wait before the next tick, not a tick later', async () => {
+    const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db().database.orm.em.getConnection().execute<T[]>(text, params);
+    const env = { env: { DATABASE_URL: db().url } };
+    await cli(['workspace', 'create', 'team-wake'], env);
+    await cli(['instance', 'add', 'vps-wake', '--workspace', 'team-wake'], env);
+    const [instance] = await sql<{ id: string; workspace_id: string }>(`select id, workspace_id from instance where name = 'vps-wake'`);
+    await sql(`insert into subscription (id, workspace_id, platform, channel_id, created_at, created_by) values (gen_random_uuid(), ?, 'fleet', 'C-WAKE', now(), 'test')`, [instance!.workspace_id]);
+    const changes = await applyDecisions(db().database.orm.em.fork(), instance!.id, 'security', [{ action: 'open', key: 'bind', summary: 'bind lan', details: {} }], NOW);
+    await enqueueNotifications(db().database.orm.em.fork(), changes, NOW);
+    const adapter = recordingAdapter('fleet');
+    const woken: Date[] = [];
+    const job = deliveryJob(db().database.orm, new Map([['fleet', adapter]]), 5, undefined, { ...DEFAULT_DELIVERY, groupWaitSeconds: 30 }, undefined, (at) => woken.push(at));
+    // 27 s in: the next tick (32 s) would be 2 s late; the wake is for 30 s, 3 s from now.
+    const before = Date.now();
+    await job.run(later(27), new AbortController().signal);
+    expect(adapter.calls).toEqual([]);
+    expect(woken).toHaveLength(1);
+    expect(woken[0]!.getTime() - before).toBeGreaterThan(2000);
+    expect(woken[0]!.getTime() - before).toBeLessThan(3500);
+    // 20 s in, the wait ends after the next tick: no wake, the tick will do.
+    await job.run(later(20), new AbortController().signal);
+    expect(woken).toHaveLength(1);
+    await job.run(later(30), new AbortController().signal);
+    expect(adapter.calls.filter((c) => c.call === 'post')).toHaveLength(1);
+  });
 });

@@ -1,4 +1,5 @@
 /** The worker's delivery loop as a scheduled job: every tick, on every worker, send what is due. */
+import type { Pool } from 'pg';
 import type { ChatAdapter } from '../chat/chat-adapter.ts';
 import type { Logger } from '../logger.ts';
 import type { ScheduledJob } from '../scheduler/scheduler.ts';
@@ -17,6 +18,8 @@ export function deliveryJob(
   logger?: Logger,
   options = DEFAULT_DELIVERY,
   observer?: DeliveryObserver,
+  /** Told when (wall clock) the next message in its group wait may go, if before the next tick. */
+  wake?: (at: Date) => void,
 ): ScheduledJob {
   return {
     name: 'deliver-notifications',
@@ -27,12 +30,30 @@ export function deliveryJob(
     async run(now) {
       const pool = await orm.em.getConnection().getNativeClient();
       const started = Date.now();
-      let at = now;
+      const clock = () => new Date(now.getTime() + (Date.now() - started));
       for (;;) {
-        const report = await deliverDue(pool, adapters, at, { ...options, observer }, logger);
-        if (report.sent + report.retried + report.failed < options.batchSize || Date.now() - started > RUN_BUDGET_MS) return;
-        at = new Date(now.getTime() + (Date.now() - started));
+        const report = await deliverDue(pool, adapters, clock(), { ...options, observer }, logger);
+        if (report.sent + report.retried + report.failed < options.batchSize || Date.now() - started > RUN_BUDGET_MS) break;
+      }
+      // An incident's message leaving its group wait before the next tick should go then, not up
+      // to a tick late: say when, and the caller nudges a run at that moment.
+      if (wake) {
+        const dueAt = await nextGroupWaitEnd(pool, clock(), options.groupWaitSeconds ?? 0);
+        if (dueAt && dueAt.getTime() < now.getTime() + tickSeconds * 1000) wake(new Date(Date.now() + Math.max(0, dueAt.getTime() - clock().getTime())));
       }
     },
   };
+}
+
+/** When the next incident's message still in its group wait may go; undefined if none waits. */
+async function nextGroupWaitEnd(pool: Pool, now: Date, groupWaitSeconds: number): Promise<Date | undefined> {
+  if (groupWaitSeconds <= 0) return undefined;
+  const { rows } = await pool.query<{ due_at: Date | null }>(
+    `select min(gi.opened_at) + make_interval(secs => $2) as due_at
+       from notification n join event ge on ge.id = n.event_id join incident gi on gi.id = ge.incident_id
+      where n.state = 'pending' and n.action = 'open' and gi.opened_at > $1::timestamptz - make_interval(secs => $2)`,
+    [now, groupWaitSeconds],
+  );
+  const dueAt = rows[0]?.due_at;
+  return dueAt ? new Date(dueAt) : undefined;
 }
