@@ -30,7 +30,8 @@ export async function deliverIncidentRow(
   const facts = await loadIncident(pool, row.incident_id!, row.instance_name);
   if (!facts) return undefined;
   const alone = facts.members.length === 1 && !facts.connected;
-  if (alone && row.action !== 'incident-update' && row.action !== 'incident-news') return context.single();
+  // A flapping notice is about one member: the usual reply, under the incident's message.
+  if (row.action === 'flapping' || (alone && row.action !== 'incident-update' && row.action !== 'incident-news')) return context.single();
   // Only the post that opens it may ping (mentions.ts); never an edit or a reply.
   if (row.action === 'open') return adapter.post(row.channel_id, withMention(incidentMessage(facts), row));
   // Everything else acts on the posted message: wait while it is on its way; if it never went

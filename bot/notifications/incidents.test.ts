@@ -190,4 +190,22 @@ describeStorage('one message per instance\'s trouble', (db) => {
     await deliver(adapter, at(30));
     expect(posts(adapter.calls).map((m) => m.title)).toEqual([`🔴 ${name}: 4 problems`]);
   });
+
+  it('replies under the incident\'s message when one of its problems starts flapping', async () => {
+    const { instanceId } = await setup();
+    await open(instanceId, 'security', ['bind'], at(0));
+    const adapter = recordingAdapter();
+    await deliver(adapter, at(30));
+    // The cost drift opens and resolves three times within the hour; the third open is held.
+    for (const [n, second] of [60, 120, 180].entries()) {
+      await open(instanceId, 'cost-drift', ['spend'], at(second));
+      if (n < 2) await resolve(instanceId, 'cost-drift', ['spend'], at(second + 10));
+    }
+    await resolve(instanceId, 'cost-drift', ['spend'], at(200));
+    await deliver(adapter, at(200));
+    const replies = adapter.calls.filter((c) => c.call === 'reply') as Extract<Call, { call: 'reply' }>[];
+    expect(replies.map((r) => r.text)).toContain('Flapping: this alert kept opening and resolving, so it is held open until it has been steady for an hour.');
+    expect(replies.every((r) => r.ref.ts === '1')).toBe(true);
+    expect(posts(adapter.calls)).toHaveLength(1);
+  });
 });
