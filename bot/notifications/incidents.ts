@@ -108,16 +108,21 @@ export async function resolveFromIncidents(em: EntityManager, resolved: readonly
         where event_id = ? and action in ('open', 'incident-update', 'incident-news') and state = 'pending' and (claimed_until is null or claimed_until < ?)`,
       [closed.leader_event_id, now],
     );
-    await em.execute(
-      `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
-       select gen_random_uuid(), o.event_id, o.subscription_id, 'resolve', 'pending', 0, ?, ?
-         from notification o join subscription s on s.id = o.subscription_id
-        where o.event_id = ? and o.action = 'open' and o.state not in ('grouped', 'withdrawn') and s.disabled_at is null
-       on conflict do nothing`,
-      [now, now, closed.leader_event_id],
-    );
+    await queueIncidentResolve(em, closed.leader_event_id, now);
   }
   return handled;
+}
+
+/** The closing edit and reply, for every channel whose message on `leaderEventId` went (or is going) out. */
+export async function queueIncidentResolve(em: EntityManager, leaderEventId: string, now: Date): Promise<void> {
+  await em.execute(
+    `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
+     select gen_random_uuid(), o.event_id, o.subscription_id, 'resolve', 'pending', 0, ?, ?
+       from notification o join subscription s on s.id = o.subscription_id
+      where o.event_id = ? and o.action = 'open' and o.state not in ('grouped', 'withdrawn') and s.disabled_at is null
+     on conflict do nothing`,
+    [now, now, leaderEventId],
+  );
 }
 
 /** The incident's message (`open` on its leader) for every channel receiving one of `kinds` that has none. */

@@ -13,7 +13,7 @@ import type { ScheduledJob } from '../scheduler/scheduler.ts';
 import { everySeconds } from '../scheduler/schedules.ts';
 import type { Orm } from '../storage/orm.ts';
 import { sqlArray } from '../storage/sql-array.ts';
-import { lockInstanceIncidents, openIntoIncidents } from './incidents.ts';
+import { lockInstanceIncidents, openIntoIncidents, queueIncidentResolve } from './incidents.ts';
 
 /** Pages what settled causes held back; returns how many incidents were released. */
 export async function releaseHeldProblems(em: EntityManager, now: Date, settleSeconds: number): Promise<number> {
@@ -40,14 +40,7 @@ export async function releaseHeldProblems(em: EntityManager, now: Date, settleSe
         [incident.id],
       );
       // The old message shows what resolved, with the usual edit and reply.
-      await tx.execute(
-        `insert into notification (id, event_id, subscription_id, action, state, attempts, next_attempt_at, created_at)
-         select gen_random_uuid(), o.event_id, o.subscription_id, 'resolve', 'pending', 0, ?, ?
-           from notification o join subscription s on s.id = o.subscription_id
-          where o.event_id = ? and o.action = 'open' and o.state not in ('grouped', 'withdrawn') and s.disabled_at is null
-         on conflict do nothing`,
-        [now, now, closed.leader_event_id],
-      );
+      await queueIncidentResolve(tx, closed.leader_event_id, now);
       await openIntoIncidents(
         tx,
         open.map((e) => ({ eventId: e.id, instanceId: incident.instance_id, kind: e.kind, key: e.key, change: 'opened' as const, summary: e.summary, details: e.details })),
